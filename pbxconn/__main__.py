@@ -1,0 +1,3 @@
+from pbxconn.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Shared building blocks: findings, JSON pointers, source locations, atomic writes."""

@@ -1,0 +1,31 @@
+"""User-facing failures: one message with a location, mapped to an exit code by the CLI."""
+
+from __future__ import annotations
+
+from pbxconn.core.exitcodes import ExitCode
+
+
+class PbxconnError(Exception):
+    """A failure the user can fix; printed as `location: message` without a traceback."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, *, location: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(PbxconnError):
+    """Bad input files (carrier YAML, catalog, templates); exit code 2."""
+
+
+class ToolMissingError(PbxconnError):
+    """An external tool (mono, paconn) is not installed; exit code 2."""

@@ -1,0 +1,1 @@
+"""Offline validator for Power Platform connector packages. Never imports pbxconn.generate."""

@@ -1,0 +1,158 @@
+"""The shape of a validator rule, and the nodes rules look at.
+
+A rule is a small class in `pbxconn/validate/rules/<category>.py`, registered by the
+`@register` decorator when its module is imported. The engine walks a loaded package once,
+hands each node to every rule subscribed to that node's `subject`, and turns each
+`Violation` a rule yields into a `Finding` (file, line, column from the pointer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Literal, Mapping
+
+from pbxconn.core.findings import Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
+
+# What a rule subscribes to; the engine builds these nodes from the package index.
+Subject = Literal[
+    "package",    # node = Package; cross-file and whole-document rules
+    "operation",  # node = OperationNode
+    "parameter",  # node = ParameterNode (resolved $ref)
+    "response",   # node = ResponseNode (resolved $ref)
+    "schema",     # node = SchemaNode, every schema object reachable (resolved, visited once per place)
+    "policy",     # node = PolicyNode (apiProperties policyTemplateInstances[i])
+    "script",     # node = Package, only when script.csx exists
+]
+
+# Which file of the package a violation points into.
+FileRole = Literal["swagger", "properties", "script", "settings", "readme", "icon"]
+
+CATEGORIES = (
+    "Structure", "Operations", "Arrays", "NotSupported", "Parameters", "Properties", "Response",
+    "Security", "Webhooks", "Metadata", "Certification", "Extensions", "Policies", "Connection",
+    "CustomCode", "Secrets",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule reports: message arguments and where. The engine makes the Finding.
+
+    `pointer` is a JSON pointer (or path tuple) into the file named by `file`; for the script
+    (not JSON) give `line`/`column` instead. `severity` overrides the rule's default only
+    where the rule documents why.
+    """
+
+    args: Mapping[str, Any] = field(default_factory=dict)
+    pointer: str | tuple = ""
+    file: FileRole = "swagger"
+    line: int = 0
+    column: int = 0
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationNode:
+    """One operation: `paths[path][method]`."""
+
+    path: str
+    method: str            # lower case: get, post, ...
+    op: Mapping[str, Any]  # the operation object as written (parameters NOT resolved here)
+    path_item: Mapping[str, Any]
+    parameters: tuple["ParameterNode", ...]  # path-level + operation-level, $refs resolved
+    pointer: tuple         # ("paths", path, method)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterNode:
+    """One parameter with its `$ref` resolved; `pointer` is where its text is (ref target if any)."""
+
+    param: Mapping[str, Any]
+    operation: OperationNode | None  # None for top-level `parameters` definitions
+    pointer: tuple
+    used_at: tuple  # where it is listed (the operation's parameters[i]); == pointer when inline
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseNode:
+    """One response of one operation, `$ref` resolved."""
+
+    status: str
+    response: Mapping[str, Any]
+    operation: OperationNode
+    pointer: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaNode:
+    """One schema object; `role` says where it hangs (body parameter, response, definition,
+    notification content, property of another schema, array items)."""
+
+    schema: Mapping[str, Any]
+    pointer: tuple
+    role: Literal["definition", "parameter", "response", "notification", "property", "items", "other"]
+    name: str = ""  # property name when role == "property"
+    parent: "SchemaNode | None" = None
+    operation: OperationNode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyNode:
+    """`properties.policyTemplateInstances[index]` of apiProperties.json."""
+
+    policy: Mapping[str, Any]
+    index: int
+    pointer: tuple
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class variables and implement `check`.
+
+    Docstring sections (used for docs/rules.md, `pbxconn rules`, SARIF help):
+    What it does / Why it matters / Fix.
+    """
+
+    code: ClassVar[str]                    # Microsoft's code verbatim where one matches
+    category: ClassVar[str]                # one of CATEGORIES
+    origin: ClassVar[str] = "microsoft"    # "microsoft" or "pbxconn"
+    severity: ClassVar[Severity]
+    message: ClassVar[str]                 # str.format template over Violation.args
+    subject: ClassVar[Subject]
+    certification: ClassVar[bool] = False  # part of the certification set (--no-certification)
+
+    def check(self, node: Any, ctx: "Package") -> Iterator[Violation]:
+        """Yield a Violation for each problem found in `node`."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class NotImplementedRule:
+    """A Microsoft code we list but cannot decide from the files alone."""
+
+    code: str
+    category: str
+    severity: Severity
+    summary: str
+    reason: str
+
+
+RULES: dict[str, type[Rule]] = {}
+NOT_IMPLEMENTED: dict[str, NotImplementedRule] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator: add a rule to the registry (codes must be unique)."""
+    if cls.code in RULES:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    if cls.category not in CATEGORIES:
+        raise ValueError(f"{cls.code}: unknown category {cls.category}")
+    RULES[cls.code] = cls
+    return cls
+
+
+def not_implemented(code: str, category: str, severity: Severity, summary: str, reason: str) -> None:
+    """Record a Microsoft code we do not implement, with the reason (goes into docs/rules.md)."""
+    NOT_IMPLEMENTED[code] = NotImplementedRule(code, category, severity, summary, reason)
