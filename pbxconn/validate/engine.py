@@ -1,0 +1,173 @@
+"""Run the rules over packages: dispatch nodes by subject, turn Violations into Findings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from pbxconn.core.errors import InputError
+from pbxconn.core.findings import Finding, Severity, sort_findings
+from pbxconn.core.pointer import to_pointer
+from pbxconn.validate.config import Config
+from pbxconn.validate.package import Package
+from pbxconn.validate.registry import INTERNAL_CATEGORY, INTERNAL_CODE, load_rules
+from pbxconn.validate.rule import Rule, Violation
+
+SUBJECTS = ("package", "operation", "parameter", "response", "schema", "policy", "script")
+SWAGGER_NAME = "apiDefinition.swagger.json"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Findings of a run and how many files it read."""
+
+    findings: list[Finding]
+    files_count: int
+
+
+def active_rules(config: Config) -> dict[str, list[Rule]]:
+    """Instances of the enabled rules, grouped by subject, in code order."""
+    grouped: dict[str, list[Rule]] = {subject: [] for subject in SUBJECTS}
+    for code, cls in sorted(load_rules().items()):
+        if config.enabled(code, cls.category, cls.origin, cls.certification):
+            grouped.setdefault(cls.subject, []).append(cls())
+    return grouped
+
+
+def _nodes(pkg: Package, subject: str) -> Sequence[Any]:
+    """The nodes of one subject kind in a package."""
+    if subject == "package":
+        return [pkg]
+    if subject == "script":
+        return [pkg] if pkg.script_text is not None else []
+    if subject == "policy":
+        return pkg.policies
+    if pkg.swagger is None:
+        return []
+    return {"operation": pkg.operations, "parameter": pkg.parameters, "response": pkg.responses,
+            "schema": pkg.schemas}.get(subject, [])
+
+
+def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config) -> Finding:
+    """Make the Finding for one Violation (message, severity, file, position)."""
+    pointer = violation.pointer
+    if not isinstance(pointer, str):
+        pointer = to_pointer(pointer)
+    role = violation.file
+    if violation.line:
+        line, column = violation.line, violation.column or 1
+    else:
+        line, column = pkg.locate(role, pointer)
+    severity = config.severity_overrides.get(rule.code) or violation.severity or rule.severity
+    return Finding(
+        code=rule.code,
+        severity=Severity(severity),
+        message=rule.message.format(**violation.args),
+        file=pkg.file_label(role),
+        line=line,
+        column=column,
+        pointer=pointer,
+        category=rule.category,
+    )
+
+
+def validate_package(pkg: Package, config: Config | None = None,
+                     rules: dict[str, list[Rule]] | None = None) -> list[Finding]:
+    """All findings for one package, sorted, duplicates removed. Never raises for rule bugs."""
+    config = config or Config()
+    rules = rules if rules is not None else active_rules(config)
+    findings: list[Finding] = []
+    crashed: set[str] = set()
+    for subject in SUBJECTS:
+        subscribed = rules.get(subject)
+        if not subscribed:
+            continue
+        try:
+            nodes = _nodes(pkg, subject)
+        except Exception as exc:  # an index that fails on a bizarre document
+            findings.append(_internal(pkg, f"index of {subject}s", exc, ""))
+            continue
+        for node in nodes:
+            for rule in subscribed:
+                if rule.code in crashed:
+                    continue
+                try:
+                    for violation in rule.check(node, pkg):
+                        findings.append(_finding(rule, violation, pkg, config))
+                except Exception as exc:
+                    crashed.add(rule.code)
+                    where = to_pointer(getattr(node, "pointer", ()) or ())
+                    findings.append(_internal(pkg, f"rule {rule.code}", exc, where))
+    if not config.enabled(INTERNAL_CODE, INTERNAL_CATEGORY, "pbxconn"):
+        findings = [f for f in findings if f.code != INTERNAL_CODE]
+    return sort_findings(findings)
+
+
+def _internal(pkg: Package, what: str, exc: Exception, pointer: str) -> Finding:
+    """The warning that replaces a crash of one rule."""
+    line, column = pkg.locate("swagger", pointer) if pointer else (0, 0)
+    text = " ".join(str(exc).split())[:200]
+    return Finding(INTERNAL_CODE, Severity.WARNING,
+                   f"{what} failed ({type(exc).__name__}: {text}); other rules still ran",
+                   pkg.file_label("swagger"), line, column, pointer, INTERNAL_CATEGORY)
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """Connector folders (or single swagger files) named by the given paths, in order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            out.append(path)
+        elif path.is_dir():
+            if (path / SWAGGER_NAME).is_file() or (path / "apiProperties.json").is_file():
+                out.append(path)
+                continue
+            found = sorted({p.parent for p in path.rglob(SWAGGER_NAME) if p.is_file()})
+            if not found:
+                raise InputError(f"no {SWAGGER_NAME} in this folder or below", location=str(path))
+            out.extend(found)
+        else:
+            raise InputError("no such file or directory", location=str(path))
+    return out
+
+
+def _validate_one(target: Path, config: Config) -> tuple[list[Finding], int]:
+    """Load and validate one package; (findings, number of files read)."""
+    pkg = Package.load(target)
+    return validate_package(pkg, config), len(pkg.files)
+
+
+def validate_paths(paths: Iterable[Path | str], config: Config | None = None, jobs: int = 1,
+                   progress: Progress | None = None) -> Result:
+    """Validate every package named by `paths` (folders of folders too), optionally in parallel."""
+    config = config or Config()
+    targets = discover(paths)
+    findings: list[Finding] = []
+    files = 0
+    total = len(targets)
+    if jobs > 1 and total > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = min(jobs, total, os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, total // (workers * 4))
+            for done, (found, count) in enumerate(
+                    pool.map(_validate_one, targets, [config] * total, chunksize=chunk), 1):
+                findings.extend(found)
+                files += count
+                if progress:
+                    progress(done, total)
+    else:
+        rules = active_rules(config)
+        for done, target in enumerate(targets, 1):
+            pkg = Package.load(target)
+            findings.extend(validate_package(pkg, config, rules))
+            files += len(pkg.files)
+            if progress:
+                progress(done, total)
+    return Result(sort_findings(findings), files)

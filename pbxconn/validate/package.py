@@ -1,0 +1,420 @@
+"""A connector package loaded once: its files, parsed data, and lazily built indexes for rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePath
+from typing import Any, Iterator, Mapping
+
+from pbxconn.core.errors import InputError
+from pbxconn.core.findings import Severity
+from pbxconn.core.pointer import from_pointer
+from pbxconn.core.refs import RefError, follow
+from pbxconn.core.sourcemap import SourceMap, byte_position
+from pbxconn.validate.rule import (
+    FileRole,
+    OperationNode,
+    ParameterNode,
+    PolicyNode,
+    ResponseNode,
+    SchemaNode,
+)
+
+# The file name each role has in a connector folder (the readme matches in any case).
+FILENAMES: dict[str, str] = {
+    "swagger": "apiDefinition.swagger.json",
+    "properties": "apiProperties.json",
+    "script": "script.csx",
+    "settings": "settings.json",
+    "readme": "Readme.md",
+    "icon": "icon.png",
+}
+JSON_ROLES = ("swagger", "properties", "settings")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+BOM = b"\xef\xbb\xbf"
+_BARE_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+class _BareConstant(ValueError):
+    """json.loads met NaN / Infinity, which JSON does not allow."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _BareConstant(name)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Why a file could not be read cleanly, with its 1-based position."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One file of a package: raw bytes, decoded text (no BOM), parsed value, parse problems."""
+
+    role: str
+    label: str
+    data: bytes
+    text: str | None = None
+    value: Any = None
+    problems: list[ParseProblem] = field(default_factory=list)
+    _map: SourceMap | None = None
+
+    @property
+    def sourcemap(self) -> SourceMap:
+        """Pointer -> position map over this file's text (built on first use)."""
+        if self._map is None:
+            self._map = SourceMap(self.text or "")
+        return self._map
+
+
+def _decode(data: bytes, problems: list[ParseProblem], severity: Severity, bom_is_error: bool) -> str:
+    """UTF-8 text of `data` without a BOM; records encoding problems."""
+    if data.startswith(BOM):
+        if bom_is_error:
+            problems.append(ParseProblem(
+                "BomPresent", "file starts with a UTF-8 byte order mark; paconn cannot read it", 1, 1))
+        data = data[len(BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = byte_position(data, exc.start)
+        problems.append(ParseProblem(
+            "InvalidEncoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            line, column, severity))
+        return data.decode("utf-8", errors="replace")
+
+
+def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
+    """Parse strict JSON; a syntax problem becomes a ParseProblem and the result None."""
+    if not text.strip():
+        problems.append(ParseProblem("InvalidJson", "file is empty", 1, 1))
+        return None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        problems.append(ParseProblem("InvalidJson", f"invalid JSON: {exc.msg}", exc.lineno, exc.colno))
+        return None
+    except _BareConstant as exc:
+        offset = next((m.start(1) for m in _BARE_CONSTANT.finditer(text) if m.group(1)), 0)
+        line, column = SourceMap(text).position(offset)
+        problems.append(ParseProblem("InvalidJson", f"invalid JSON: {exc} is not a JSON value", line, column))
+        return None
+    except RecursionError:
+        problems.append(ParseProblem("InvalidJson", "invalid JSON: nested too deeply to read", 1, 1))
+        return None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's digit limit
+        problems.append(ParseProblem("InvalidJson", f"invalid JSON: {exc}", 1, 1))
+        return None
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        problems.append(ParseProblem(
+            "DocumentNotObject", f"the top-level JSON value must be an object, not {kind}", 1, 1))
+        return None
+    return value
+
+
+def read_source(role: str, label: str, data: bytes) -> SourceFile:
+    """Decode and (for JSON roles) parse one file; never raises on bad content."""
+    source = SourceFile(role, label, data)
+    if role in JSON_ROLES:
+        source.text = _decode(data, source.problems, Severity.ERROR, bom_is_error=True)
+        source.value = _parse_json(source.text, source.problems)
+    elif role == "script":
+        source.text = _decode(data, source.problems, Severity.ERROR, bom_is_error=False)
+    elif role == "readme":
+        source.text = _decode(data, source.problems, Severity.WARNING, bom_is_error=False)
+    return source
+
+
+def role_of(name: str) -> str | None:
+    """The role of a file name inside a connector folder, or None."""
+    if name.lower() == "readme.md":
+        return "readme"
+    for role, filename in FILENAMES.items():
+        if role != "readme" and name == filename:
+            return role
+    return None
+
+
+class Package:
+    """One connector package. Build with `Package.load(path)` or `Package.from_files(...)`."""
+
+    def __init__(self, root: PurePath, label: str, files: dict[str, SourceFile], kind: str) -> None:
+        self.root = root
+        self.label = label
+        self.files: dict[str, SourceFile] = files
+        self.kind = kind  # "folder", "file" (a lone swagger) or "memory"
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> "Package":
+        """Load a connector folder or a single swagger file."""
+        path = Path(path)
+        if path.is_file():
+            data = _read_bytes(path)
+            return cls(path.parent, str(path), {"swagger": read_source("swagger", str(path), data)}, "file")
+        if not path.is_dir():
+            raise InputError("no such file or directory", location=str(path))
+        files: dict[str, SourceFile] = {}
+        for child in sorted(path.iterdir(), key=lambda p: p.name):
+            role = role_of(child.name)
+            if role is None or role in files or not child.is_file():
+                continue
+            label = str(path / child.name)
+            files[role] = read_source(role, label, _read_bytes(child))
+        return cls(path, str(path), files, "folder")
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, bytes], root: Path | str) -> "Package":
+        """Build a package from in-memory file contents keyed by file name."""
+        root_path = PurePath(root)
+        sources: dict[str, SourceFile] = {}
+        for name in sorted(files):
+            role = role_of(PurePath(name).name)
+            if role is None or role in sources:
+                continue
+            sources[role] = read_source(role, str(root_path / PurePath(name).name), bytes(files[name]))
+        return cls(root_path, str(root_path), sources, "memory")
+
+    # --- parsed content -------------------------------------------------------------------
+
+    def _value(self, role: str) -> dict | None:
+        source = self.files.get(role)
+        return source.value if source is not None else None
+
+    @property
+    def swagger(self) -> dict | None:
+        """apiDefinition.swagger.json as data; None when missing or unreadable."""
+        return self._value("swagger")
+
+    @property
+    def properties(self) -> dict | None:
+        """apiProperties.json as data; None when missing or unreadable."""
+        return self._value("properties")
+
+    @property
+    def settings(self) -> dict | None:
+        """settings.json as data; None when missing or unreadable."""
+        return self._value("settings")
+
+    @property
+    def script_text(self) -> str | None:
+        """script.csx text; None when missing."""
+        source = self.files.get("script")
+        return source.text if source is not None else None
+
+    @property
+    def readme_text(self) -> str | None:
+        """Readme text; None when missing."""
+        source = self.files.get("readme")
+        return source.text if source is not None else None
+
+    def file_label(self, role: str) -> str:
+        """Display path of a role's file, also when the file does not exist."""
+        source = self.files.get(role)
+        if source is not None:
+            return source.label
+        return str(PurePath(self.label) / FILENAMES[role]) if self.kind != "file" else self.label
+
+    # --- references and positions ---------------------------------------------------------
+
+    def resolve(self, node: Any) -> tuple[Any, tuple | None]:
+        """Follow a `$ref` chain in the swagger; (target, its path) or (node, None). Never raises."""
+        if not (isinstance(node, dict) and "$ref" in node):
+            return node, None
+        try:
+            return follow(self.swagger, node)
+        except (RefError, TypeError, ValueError, AttributeError):
+            return node, None
+
+    def locate(self, role: FileRole | str, pointer: str | tuple) -> tuple[int, int]:
+        """1-based (line, column) of the value at `pointer` in the original text of `role`'s file."""
+        source = self.files.get(role)
+        if source is None or source.text is None:
+            return (0, 0)
+        if isinstance(pointer, str):
+            try:
+                pointer = from_pointer(pointer)
+            except ValueError:
+                pointer = ()
+        return source.sourcemap.locate(pointer)
+
+    # --- indexes (built on first use) -------------------------------------------------------
+
+    @cached_property
+    def operations(self) -> list[OperationNode]:
+        """Every `paths[path][method]` operation, with its effective parameters resolved."""
+        paths = self.swagger.get("paths") if self.swagger else None
+        if not isinstance(paths, dict):
+            return []
+        out = []
+        for path, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            shared = self._parameter_list(item.get("parameters"), ("paths", path, "parameters"))
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                node = OperationNode(path, method, op, item, (), ("paths", path, method))
+                own = self._parameter_list(op.get("parameters"), ("paths", path, method, "parameters"))
+                merged: dict[tuple, tuple] = {}  # an operation parameter overrides a path one
+                for i, (param, pointer, used_at) in enumerate(shared + own):
+                    name, where = param.get("name"), param.get("in")
+                    key = (name, where) if isinstance(name, str) and isinstance(where, str) else ("#", i)
+                    merged[key] = (param, pointer, used_at)
+                params = tuple(ParameterNode(p, node, ptr, used) for p, ptr, used in merged.values())
+                object.__setattr__(node, "parameters", params)
+                out.append(node)
+        return out
+
+    def _parameter_list(self, raw: Any, at: tuple) -> list[tuple[dict, tuple, tuple]]:
+        """(resolved parameter, where its text is, where it is listed) for a parameters array."""
+        if not isinstance(raw, list):
+            return []
+        out = []
+        for i, item in enumerate(raw):
+            target, ref_path = self.resolve(item)
+            if isinstance(target, dict):
+                out.append((target, ref_path if ref_path is not None else at + (i,), at + (i,)))
+        return out
+
+    @cached_property
+    def operations_by_id(self) -> dict[str, OperationNode]:
+        """operationId -> first operation that declares it."""
+        out: dict[str, OperationNode] = {}
+        for node in self.operations:
+            op_id = node.op.get("operationId")
+            if isinstance(op_id, str) and op_id not in out:
+                out[op_id] = node
+        return out
+
+    @cached_property
+    def parameters(self) -> list[ParameterNode]:
+        """Every operation's effective parameters, then the top-level `parameters` definitions."""
+        out = [p for op in self.operations for p in op.parameters]
+        defined = self.swagger.get("parameters") if self.swagger else None
+        if isinstance(defined, dict):
+            for name, raw in defined.items():
+                target, ref_path = self.resolve(raw)
+                if isinstance(target, dict):
+                    pointer = ref_path if ref_path is not None else ("parameters", name)
+                    out.append(ParameterNode(target, None, pointer, ("parameters", name)))
+        return out
+
+    @cached_property
+    def responses(self) -> list[ResponseNode]:
+        """Every response of every operation, `$ref` resolved."""
+        out = []
+        for op in self.operations:
+            responses = op.op.get("responses")
+            if not isinstance(responses, dict):
+                continue
+            for status, raw in responses.items():
+                if str(status).startswith("x-"):
+                    continue
+                target, ref_path = self.resolve(raw)
+                if isinstance(target, dict):
+                    pointer = ref_path if ref_path is not None else op.pointer + ("responses", status)
+                    out.append(ResponseNode(str(status), target, op, pointer))
+        return out
+
+    @cached_property
+    def schemas(self) -> list[SchemaNode]:
+        """Every schema object reachable from operations and definitions, each place once."""
+        seen: set[tuple] = set()
+        out: list[SchemaNode] = []
+        roots: list[tuple[Any, tuple, str, OperationNode | None]] = []
+        for param in self.parameters:
+            if param.param.get("in") == "body" and "schema" in param.param:
+                roots.append((param.param["schema"], param.pointer + ("schema",), "parameter", param.operation))
+        for response in self.responses:
+            if "schema" in response.response:
+                roots.append((response.response["schema"], response.pointer + ("schema",), "response",
+                              response.operation))
+        for op in self.operations:
+            content = op.op.get("x-ms-notification-content")
+            if isinstance(content, dict) and "schema" in content:
+                roots.append((content["schema"], op.pointer + ("x-ms-notification-content", "schema"),
+                              "notification", op))
+        swagger = self.swagger or {}
+        for section, role in (("definitions", "definition"), ("responses", "response")):
+            table = swagger.get(section)
+            if isinstance(table, dict):
+                for name, raw in table.items():
+                    if section == "responses":
+                        if isinstance(raw, dict) and "schema" in raw:
+                            roots.append((raw["schema"], (section, name, "schema"), role, None))
+                    else:
+                        roots.append((raw, (section, name), role, None))
+        for raw, pointer, role, op in roots:
+            self._walk_schema(raw, pointer, role, "", None, op, seen, out)
+        return out
+
+    def _walk_schema(self, raw: Any, pointer: tuple, role: str, name: str, parent: SchemaNode | None,
+                     op: OperationNode | None, seen: set[tuple], out: list[SchemaNode]) -> None:
+        """Depth-first, iterative walk of one schema tree (cycle-safe, each pointer once)."""
+        stack = [(raw, pointer, role, name, parent)]
+        while stack:
+            raw, pointer, role, name, parent = stack.pop()
+            target, ref_path = self.resolve(raw)
+            if ref_path is not None:
+                pointer = ref_path
+            key = tuple(str(part) for part in pointer)
+            if not isinstance(target, dict) or "$ref" in target or key in seen:
+                continue
+            seen.add(key)
+            node = SchemaNode(target, pointer, role, name, parent, op)  # type: ignore[arg-type]
+            out.append(node)
+            stack.extend(reversed(list(_children(target, pointer, node))))
+
+    @cached_property
+    def policies(self) -> list[PolicyNode]:
+        """apiProperties `properties.policyTemplateInstances[i]` objects."""
+        props = self.properties.get("properties") if self.properties else None
+        items = props.get("policyTemplateInstances") if isinstance(props, dict) else None
+        if not isinstance(items, list):
+            return []
+        return [PolicyNode(item, i, ("properties", "policyTemplateInstances", i))
+                for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _children(schema: dict, pointer: tuple, node: SchemaNode) -> Iterator[tuple]:
+    """Sub-schemas of one schema: properties, items, allOf/anyOf/oneOf, additionalProperties."""
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for key, value in props.items():
+            yield value, pointer + ("properties", key), "property", key, node
+    items = schema.get("items")
+    if isinstance(items, dict):
+        yield items, pointer + ("items",), "items", "", node
+    elif isinstance(items, list):
+        for i, value in enumerate(items):
+            yield value, pointer + ("items", i), "items", "", node
+    for key in ("allOf", "anyOf", "oneOf"):
+        group = schema.get(key)
+        if isinstance(group, list):
+            for i, value in enumerate(group):
+                yield value, pointer + (key, i), "other", "", node
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        yield extra, pointer + ("additionalProperties",), "other", "", node
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read a file or raise a one-line InputError."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", location=str(path)) from None
