@@ -102,17 +102,20 @@ def validate_package(pkg: Package, config: Config | None = None,
                     crashed.add(rule.code)
                     where = to_pointer(getattr(node, "pointer", ()) or ())
                     findings.append(_internal(pkg, f"rule {rule.code}", exc, where))
+    from pbxconn.validate.rules import LOAD_ERRORS
+
+    for module, error in sorted(LOAD_ERRORS.items()):
+        findings.append(_internal(pkg, f"rule module {module}", error, ""))
     if not config.enabled(INTERNAL_CODE, INTERNAL_CATEGORY, "pbxconn"):
         findings = [f for f in findings if f.code != INTERNAL_CODE]
     return sort_findings(findings)
 
 
-def _internal(pkg: Package, what: str, exc: Exception, pointer: str) -> Finding:
+def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Finding:
     """The warning that replaces a crash of one rule."""
     line, column = pkg.locate("swagger", pointer) if pointer else (0, 0)
-    text = " ".join(str(exc).split())[:200]
-    return Finding(INTERNAL_CODE, Severity.WARNING,
-                   f"{what} failed ({type(exc).__name__}: {text}); other rules still ran",
+    text = exc if isinstance(exc, str) else f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+    return Finding(INTERNAL_CODE, Severity.WARNING, f"{what} failed ({text}); other rules still ran",
                    pkg.file_label("swagger"), line, column, pointer, INTERNAL_CATEGORY)
 
 
