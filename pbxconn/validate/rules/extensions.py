@@ -1,0 +1,584 @@
+"""Power Platform `x-ms-*` extensions: known names, where each may stand, what values it takes,
+and the webhook conventions the swagger validator's own codes do not cover."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import OperationNode, Rule, Violation, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
+
+# Where an extension may stand. Kinds: root, info, path (path item), operation, parameter,
+# schema (any schema object, including properties and items), response, header.
+_ANY_VALUE = ("parameter", "schema")
+KNOWN_EXTENSIONS: dict[str, frozenset[str]] = {
+    name: frozenset(kinds) for name, kinds in {
+        "x-ms-summary": ("parameter", "schema", "header", "response"),
+        "x-ms-visibility": ("operation", "parameter", "schema", "response", "header"),
+        "x-ms-api-annotation": ("operation", "info"),
+        "x-ms-operation-context": ("operation",),
+        "x-ms-capabilities": ("root", "operation"),
+        "x-ms-trigger": ("operation",),
+        "x-ms-trigger-hint": ("operation",),
+        "x-ms-trigger-metadata": ("operation",),
+        "x-ms-notification-content": ("path", "operation"),
+        "x-ms-notification-url": _ANY_VALUE,
+        "x-ms-notification": ("operation",),
+        "x-ms-url-encoding": ("parameter",),
+        "x-ms-dynamic-values": _ANY_VALUE,
+        "x-ms-dynamic-list": _ANY_VALUE,
+        "x-ms-dynamic-schema": _ANY_VALUE,
+        "x-ms-dynamic-properties": _ANY_VALUE,
+        "x-ms-dynamic-tree": _ANY_VALUE,
+        "x-ms-enum-values": _ANY_VALUE,
+        "x-ms-pageable": ("operation",),
+        "x-ms-no-generic-test": ("operation",),
+        "x-ms-safe-operation": ("operation",),
+        "x-ms-connector-metadata": ("root",),
+        "x-ms-editor": _ANY_VALUE,
+        "x-ms-editor-options": _ANY_VALUE,
+        "x-ms-media-kind": _ANY_VALUE,
+        "x-ms-test-value": _ANY_VALUE,
+        "x-ms-localizeDefaultValue": ("parameter",),
+        "x-ms-trigger-value": _ANY_VALUE,
+        "x-ms-deployment-version": ("info",),
+        "x-ms-docs": ("root",),
+        "x-ms-openai-data": ("root", "operation"),
+        "x-ms-openai-manifest": ("root",),
+        "x-ms-require-user-confirmation": ("operation",),
+        "x-ms-keywords": ("info",),
+        "x-ms-openai-published-to-copilots": ("info",),
+    }.items()
+}
+
+# AutoRest / Azure REST spec extensions: real names, but Power Platform ignores them.
+AUTOREST_EXTENSIONS: dict[str, str] = {
+    "x-ms-enum": "x-ms-enum-values",
+    "x-ms-client-name": "",
+    "x-ms-client-flatten": "",
+    "x-ms-client-default": "",
+    "x-ms-parameter-location": "",
+    "x-ms-parameter-grouping": "",
+    "x-ms-parameterized-host": "",
+    "x-ms-skip-url-encoding": "x-ms-url-encoding",
+    "x-ms-long-running-operation": "",
+    "x-ms-long-running-operation-options": "",
+    "x-ms-examples": "",
+    "x-ms-secret": "",
+    "x-ms-mutability": "",
+    "x-ms-discriminator-value": "",
+    "x-ms-identifiers": "",
+    "x-ms-azure-resource": "",
+    "x-ms-paths": "",
+    "x-ms-odata": "",
+    "x-ms-error-response": "",
+    "x-ms-external": "",
+    "x-ms-header-collection-prefix": "",
+    "x-ms-code-generation-settings": "",
+    "x-ms-pageable-operation": "",
+    "x-ms-flatten": "",
+}
+
+_TRUE_ONLY = {True}
+_BOOL = {True, False}
+# extension -> (allowed values, hint); checked only where the extension is well placed.
+ALLOWED_VALUES: dict[str, tuple[set, str]] = {
+    "x-ms-visibility": ({"important", "advanced", "internal"}, "omit the key for normal visibility"),
+    "x-ms-trigger": ({"batch", "single"}, "batch for a collection, single for one event"),
+    "x-ms-url-encoding": ({"single", "double"}, ""),
+    "x-ms-media-kind": ({"image", "audio"}, ""),
+    "x-ms-editor": ({"dictionary"}, ""),
+    "x-ms-notification-url": (_TRUE_ONLY, "the JSON boolean true"),
+    "x-ms-no-generic-test": (_BOOL, "a JSON boolean"),
+    "x-ms-safe-operation": (_BOOL, "a JSON boolean"),
+    "x-ms-localizeDefaultValue": (_BOOL, "a JSON boolean"),
+    "x-ms-require-user-confirmation": (_BOOL, "a JSON boolean"),
+}
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+# Keys whose values are data (examples, defaults), not document structure.
+_DATA_KEYS = frozenset({"example", "examples", "x-example", "default", "enum", "x-ms-test-value"})
+
+
+def iter_extensions(swagger: Any) -> Iterator[tuple[str, tuple, str, Any]]:
+    """Every `x-ms*` key of the document's structure, as (kind, pointer of its owner, key, value)."""
+    if not isinstance(swagger, Mapping):
+        return
+    stack: list[tuple[str, Any, tuple]] = [("root", swagger, ())]
+    seen = 0
+    while stack:
+        kind, node, at = stack.pop()
+        seen += 1
+        if not isinstance(node, Mapping) or seen > 500_000:
+            continue
+        for key, value in node.items():
+            if isinstance(key, str) and key[:4].lower() == "x-ms":
+                yield kind, at, key, value
+        stack.extend(_typed_children(kind, node, at))
+
+
+def _map(kind: str, value: Any, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
+    if isinstance(value, Mapping):
+        for name, child in value.items():
+            yield kind, child, at + (name,)
+
+
+def _list(kind: str, value: Any, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
+    if isinstance(value, list):
+        for i, child in enumerate(value):
+            yield kind, child, at + (i,)
+
+
+def _typed_children(kind: str, node: Mapping, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
+    if kind == "root":
+        yield "info", node.get("info"), at + ("info",)
+        yield from _map("path", node.get("paths"), at + ("paths",))
+        yield from _map("schema", node.get("definitions"), at + ("definitions",))
+        yield from _map("parameter", node.get("parameters"), at + ("parameters",))
+        yield from _map("response", node.get("responses"), at + ("responses",))
+    elif kind == "path":
+        for method in _HTTP_METHODS:
+            if method in node:
+                yield "operation", node[method], at + (method,)
+        yield from _list("parameter", node.get("parameters"), at + ("parameters",))
+    elif kind == "operation":
+        yield from _list("parameter", node.get("parameters"), at + ("parameters",))
+        yield from _map("response", node.get("responses"), at + ("responses",))
+    elif kind == "parameter":
+        if "schema" in node:
+            yield "schema", node["schema"], at + ("schema",)
+        if "items" in node:
+            yield "schema", node["items"], at + ("items",)
+    elif kind == "response":
+        if "schema" in node:
+            yield "schema", node["schema"], at + ("schema",)
+        yield from _map("header", node.get("headers"), at + ("headers",))
+    elif kind in ("schema", "header"):
+        yield from _map("schema", node.get("properties"), at + ("properties",))
+        items = node.get("items")
+        if isinstance(items, list):
+            yield from _list("schema", items, at + ("items",))
+        elif items is not None:
+            yield "schema", items, at + ("items",)
+        for key in ("allOf", "anyOf", "oneOf"):
+            yield from _list("schema", node.get(key), at + (key,))
+        if isinstance(node.get("additionalProperties"), Mapping):
+            yield "schema", node["additionalProperties"], at + ("additionalProperties",)
+
+
+_CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def cached(ctx: "Package", key: str, build: Callable[["Package"], Any]) -> Any:
+    """Compute `build(ctx)` once per package (rules of several subjects share package facts)."""
+    try:
+        slot = _CACHE.setdefault(ctx, {})
+    except TypeError:  # not weak-referenceable: no cache
+        return build(ctx)
+    if key not in slot:
+        slot[key] = build(ctx)
+    return slot[key]
+
+
+def _extensions(ctx: "Package") -> list[tuple[str, tuple, str, Any]]:
+    return list(iter_extensions(ctx.swagger))
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_NORMAL_KNOWN = {_normal(k): k for k in list(KNOWN_EXTENSIONS) + list(AUTOREST_EXTENSIONS)}
+
+
+def suggest_extension(name: str) -> str | None:
+    """The known extension a misspelled `x-ms-*` name most likely means, or None."""
+    normal = _normal(name)
+    if normal in _NORMAL_KNOWN and _NORMAL_KNOWN[normal] != name:
+        return _NORMAL_KNOWN[normal]
+    match = difflib.get_close_matches(normal, list(_NORMAL_KNOWN), n=1, cutoff=0.85)
+    if match:
+        return _NORMAL_KNOWN[match[0]]
+    # "x-ms-summary title", "x-ms-visibility-x": a known name followed by junk
+    for known_normal, known in sorted(_NORMAL_KNOWN.items(), key=lambda kv: -len(kv[0])):
+        if normal.startswith(known_normal) and len(known_normal) >= 8:
+            return known
+    return None
+
+
+@register
+class ExtensionNameMisspelled(Rule):
+    """An `x-ms-*` key that is a misspelling of a known extension.
+
+    What it does: compares every `x-ms-*` key of the swagger's structure with the extensions
+    Power Platform knows and reports near misses (`x-ms-visibilty`, `x-ms-summmary`,
+    `x-ms-summary title`, wrong letter case) with the name it most likely means.
+
+    Why it matters: a misspelled extension is silently ignored: the parameter keeps its raw
+    name instead of its display title, an internal parameter shows up in the designer.
+
+    Fix: rename the key to the suggested extension.
+    """
+
+    code = "ExtensionNameMisspelled"
+    category = "Extensions"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "unknown extension {name!r}; did you mean {suggestion!r}?"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per misspelled extension key."""
+        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+            if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS:
+                continue
+            suggestion = suggest_extension(key)
+            if suggestion:
+                yield Violation(args={"name": key, "suggestion": suggestion}, pointer=at + (key,))
+
+
+@register
+class ExtensionNameUnknown(Rule):
+    """An `x-ms-*` key Power Platform does not know and that resembles no known extension.
+
+    What it does: reports `x-ms-*` keys that are neither Power Platform extensions, nor
+    AutoRest extensions, nor near misses of either.
+
+    Why it matters: the platform ignores them; they usually are left-overs of another tool
+    and make readers believe something is configured that is not.
+
+    Fix: remove the key, or use the Power Platform extension that does what was intended.
+    """
+
+    code = "ExtensionNameUnknown"
+    category = "Extensions"
+    origin = "pbxconn"
+    severity = Severity.INFO
+    message = "extension {name!r} is not a Power Platform extension and is ignored"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per unknown extension key."""
+        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+            if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS or suggest_extension(key):
+                continue
+            yield Violation(args={"name": key}, pointer=at + (key,))
+
+
+@register
+class ExtensionNotSupported(Rule):
+    """An AutoRest (Azure SDK) extension that Power Platform ignores.
+
+    What it does: reports AutoRest extensions such as `x-ms-enum`, `x-ms-client-name`,
+    `x-ms-parameter-location` in a connector swagger, naming the Power Platform counterpart
+    where one exists.
+
+    Why it matters: they have no effect in Power Platform (`x-ms-enum` does not give enum values
+    display names there; `x-ms-enum-values` does) and Microsoft's repository schema rejects them.
+
+    Fix: remove them, or use the named Power Platform extension.
+    """
+
+    code = "ExtensionNotSupported"
+    category = "Extensions"
+    origin = "pbxconn"
+    severity = Severity.INFO
+    message = "{name!r} is an AutoRest extension that Power Platform ignores{hint}"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per AutoRest extension key."""
+        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+            if key in AUTOREST_EXTENSIONS:
+                instead = AUTOREST_EXTENSIONS[key]
+                yield Violation(args={"name": key, "hint": f"; use {instead!r}" if instead else ""},
+                                pointer=at + (key,))
+
+
+_KIND_LABEL = {"root": "the document root", "info": "info", "path": "a path item", "operation": "an operation",
+               "parameter": "a parameter", "schema": "a schema", "response": "a response", "header": "a header"}
+
+
+@register
+class ExtensionMisplaced(Rule):
+    """A known extension written where Power Platform does not read it.
+
+    What it does: checks that each known extension stands on the kind of object it belongs to
+    (`x-ms-trigger` on an operation, `x-ms-url-encoding` on a parameter, `x-ms-connector-metadata`
+    at the root, `x-ms-deployment-version` in info, and so on).
+
+    Why it matters: a well-spelled extension in the wrong place is ignored just like a typo:
+    `x-ms-visibility` on a path item hides nothing, `x-ms-url-encoding` on a schema property
+    changes no encoding.
+
+    Fix: move the key to the object the message names.
+    """
+
+    code = "ExtensionMisplaced"
+    category = "Extensions"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "{name!r} has no effect on {where}; it belongs on {allowed}"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per known extension on the wrong kind of object."""
+        for kind, at, key, _ in cached(ctx, "extensions", _extensions):
+            allowed = KNOWN_EXTENSIONS.get(key)
+            if allowed is None or kind in allowed:
+                continue
+            labels = " or ".join(_KIND_LABEL[k] for k in sorted(allowed))
+            yield Violation(args={"name": key, "where": _KIND_LABEL[kind], "allowed": labels}, pointer=at + (key,))
+
+
+@register
+class ExtensionValueNotAllowed(Rule):
+    """An extension whose value is not one it accepts.
+
+    What it does: checks the values of extensions with a closed set of values:
+    `x-ms-visibility` (important, advanced, internal), `x-ms-trigger` (batch, single),
+    `x-ms-url-encoding` (single, double), `x-ms-media-kind`, `x-ms-editor`, the boolean flags,
+    and `x-ms-trigger-metadata` (`{"kind": "query", "mode": "polling"}`).
+
+    Why it matters: an unknown value is ignored or misread: `"x-ms-visibility": "Internal"` or
+    `""` leaves a parameter visible. An unknown `x-ms-trigger` value makes the operation useless
+    as a trigger, so that case is an error.
+
+    Fix: use one of the values the message lists (values are case-sensitive).
+    """
+
+    code = "ExtensionValueNotAllowed"
+    category = "Extensions"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "{name} value {value!r} is not allowed; expected {expected}{hint}"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per extension value outside its allowed set."""
+        for kind, at, key, value in cached(ctx, "extensions", _extensions):
+            if kind not in KNOWN_EXTENSIONS.get(key, ()):
+                continue
+            if key == "x-ms-trigger-metadata":
+                if not (isinstance(value, Mapping) and value.get("kind") == "query" and value.get("mode") == "polling"):
+                    yield Violation(args={"name": key, "value": value, "expected": '{"kind": "query", "mode": "polling"}',
+                                          "hint": ""}, pointer=at + (key,))
+                continue
+            rule = ALLOWED_VALUES.get(key)
+            if rule is None:
+                continue
+            allowed, hint = rule
+            if _allowed(value, allowed):
+                continue
+            if isinstance(value, str) and value.lower() in {str(a).lower() for a in allowed}:
+                hint = f"; write it in lower case: {value.lower()!r}"
+            elif hint:
+                hint = f" ({hint})"
+            expected = ", ".join(sorted(str(a).lower() if isinstance(a, bool) else a for a in allowed))
+            yield Violation(args={"name": key, "value": value, "expected": expected, "hint": hint},
+                            pointer=at + (key,), severity=Severity.ERROR if key == "x-ms-trigger" else None)
+
+
+def _allowed(value: Any, allowed: set) -> bool:
+    if isinstance(value, bool) or any(isinstance(a, bool) for a in allowed):
+        return isinstance(value, bool) and value in allowed
+    return isinstance(value, str) and value in allowed
+
+
+def _is_trigger(op: Mapping[str, Any]) -> bool:
+    return isinstance(op, Mapping) and op.get("x-ms-trigger") in ("single", "batch")
+
+
+def _has_notification_url(node: Any, ctx: "Package", depth: int = 0) -> int:
+    """How many `x-ms-notification-url: true` marks a parameter or schema tree holds."""
+    if depth > 32:
+        return 0
+    node = ctx.resolve(node)[0]
+    if not isinstance(node, Mapping):
+        return 0
+    count = 1 if node.get("x-ms-notification-url") is True else 0
+    if "schema" in node:
+        count += _has_notification_url(node["schema"], ctx, depth + 1)
+    props = node.get("properties")
+    if isinstance(props, Mapping):
+        count += sum(_has_notification_url(v, ctx, depth + 1) for v in props.values())
+    return count
+
+
+def notification_url_count(op: OperationNode, ctx: "Package") -> int:
+    """Number of parameters / body properties of an operation marked `x-ms-notification-url`."""
+    return sum(_has_notification_url(p.param, ctx) for p in op.parameters)
+
+
+def is_webhook(op: OperationNode, ctx: "Package") -> bool:
+    """A webhook trigger: `x-ms-trigger: single` plus a notification URL or notification content."""
+    if not isinstance(op.op, Mapping) or op.op.get("x-ms-trigger") != "single":
+        return False
+    return ("x-ms-notification-content" in op.path_item or "x-ms-notification-content" in op.op
+            or notification_url_count(op, ctx) > 0)
+
+
+@register
+class NotificationContentWithoutWebhook(Rule):
+    """`x-ms-notification-content` on a path item that has no trigger operation.
+
+    What it does: reports a path item that declares a notification payload but no operation
+    with `x-ms-trigger`, such as a left-over `/webhooks` entry.
+
+    Why it matters: notification content describes what a webhook trigger receives; on a path
+    without a trigger it describes nothing, and an operation-less path item is dead weight that
+    tools and reviewers must puzzle over.
+
+    Fix: delete the path item, or move the content next to the webhook registration operation.
+    """
+
+    code = "NotificationContentWithoutWebhook"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "path {path!r} declares x-ms-notification-content but has no trigger operation"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per path item with orphan notification content."""
+        paths = ctx.swagger.get("paths") if isinstance(ctx.swagger, Mapping) else None
+        if not isinstance(paths, Mapping):
+            return
+        for path, item in paths.items():
+            if not isinstance(item, Mapping) or "x-ms-notification-content" not in item:
+                continue
+            if any(_is_trigger(item.get(m)) for m in _HTTP_METHODS):
+                continue
+            yield Violation(args={"path": path}, pointer=("paths", path, "x-ms-notification-content"))
+
+
+@register
+class NotificationUrlDuplicated(Rule):
+    """A webhook registration with more than one `x-ms-notification-url` field.
+
+    What it does: counts the parameters and body properties of an operation marked
+    `x-ms-notification-url: true` and reports operations with more than one.
+
+    Why it matters: the platform writes the callback URL into one field; which one is filled
+    when several are marked is undefined.
+
+    Fix: keep the mark on the one field the service reads the callback URL from.
+    """
+
+    code = "NotificationUrlDuplicated"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "operation {operation_id!r} marks {count} fields with x-ms-notification-url; expected one"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when an operation has several notification URL fields."""
+        count = notification_url_count(node, ctx)
+        if count > 1:
+            yield Violation(args={"operation_id": node.op.get("operationId"), "count": count}, pointer=node.pointer)
+
+
+@register
+class NotificationUrlOnNonTrigger(Rule):
+    """`x-ms-notification-url` in an operation that is not a trigger.
+
+    What it does: reports operations without `x-ms-trigger` that mark a field with
+    `x-ms-notification-url`.
+
+    Why it matters: the platform fills the callback URL only when it registers a trigger; in an
+    action the field stays empty (and, being internal and required, cannot be filled by users).
+
+    Fix: add `"x-ms-trigger": "single"` if the operation registers a webhook, or drop the mark.
+    """
+
+    code = "NotificationUrlOnNonTrigger"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "operation {operation_id!r} has an x-ms-notification-url field but is not a trigger"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when a non-trigger operation has a notification URL field."""
+        if isinstance(node.op, Mapping) and "x-ms-trigger" not in node.op and notification_url_count(node, ctx):
+            yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer)
+
+
+@register
+class WebhookDeleteOperationMissing(Rule):
+    """Webhook triggers without any DELETE operation to unregister them.
+
+    What it does: reports a swagger that has webhook trigger operations (`x-ms-trigger: single`
+    with a notification URL or notification content) but no `delete` operation at all.
+
+    Why it matters: the platform unregisters a webhook by sending `DELETE` to the Location the
+    registration returned, through the connector. Microsoft's webhook guide requires the swagger
+    to define that deletion; without it every saved, changed or deleted flow leaves a live
+    subscription behind on the service.
+
+    Fix: add the unsubscribe operation, e.g. `DELETE /webhooks/{id}` with
+    `"x-ms-visibility": "internal"`.
+    """
+
+    code = "WebhookDeleteOperationMissing"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "webhook trigger {operation_id!r} has no DELETE operation in the swagger to unregister it"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation (at the first webhook) when no DELETE operation exists."""
+        ops = ctx.operations or []
+        if any(op.method == "delete" for op in ops):
+            return
+        for op in ops:
+            if is_webhook(op, ctx):
+                yield Violation(args={"operation_id": op.op.get("operationId")}, pointer=op.pointer)
+                return
+
+
+@register
+class WebhookRegistrationLocationMissing(Rule):
+    """A webhook registration whose responses declare no `Location` header.
+
+    What it does: reports webhook trigger operations none of whose 2xx responses declares a
+    `Location` header (Microsoft's guide: the registration answers 201 with a Location).
+
+    Why it matters: the platform keeps the Location of the registration response and sends
+    `DELETE` to it to unregister; a registration without one cannot be removed by the platform.
+    The backend or custom code may still send the header, so this is a warning.
+
+    Fix: declare `"201": {"headers": {"Location": {"type": "string"}}}` on the operation and
+    make sure the service (or script.csx) returns it.
+    """
+
+    code = "WebhookRegistrationLocationMissing"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "webhook registration {operation_id!r} declares no Location header on a success response"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when no success response of a webhook declares Location."""
+        if not is_webhook(node, ctx):
+            return
+        responses = node.op.get("responses")
+        if not isinstance(responses, Mapping):
+            return
+        for status, raw in responses.items():
+            if not str(status).startswith("2"):
+                continue
+            response = ctx.resolve(raw)[0]
+            headers = response.get("headers") if isinstance(response, Mapping) else None
+            if isinstance(headers, Mapping) and any(str(h).lower() == "location" for h in headers):
+                return
+        yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer + ("responses",)
+                        if "responses" in node.op else node.pointer)
