@@ -1,0 +1,58 @@
+"""Microsoft's Swagger Validator rules, table "Arrays"."""
+
+from __future__ import annotations
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import Violation, register
+from pbxconn.validate.rules.operations import MicrosoftRule, _HolderRule, doc
+
+W = Severity.WARNING
+
+
+@register
+class ArrayHasNoItems(_HolderRule):
+    """What it does: flags `type: array` without `items` (schemas and non-body parameters).
+    Why it matters: the designer cannot show or build the array's elements; Swagger requires `items` on array parameters.
+    Fix: add an `items` schema."""
+
+    category = "Arrays"
+    severity = W
+    message = "{where}: array has no items"
+
+    def test(self, obj, ctx):
+        if obj.get("type") == "array" and "items" not in obj:
+            yield {}, ()
+
+
+@register
+class RequiredPropertyArrayEmpty(_HolderRule):
+    """What it does: flags an empty `required: []` in a schema.
+    Why it matters: Swagger's schema requires at least one entry; an empty list says nothing.
+    Fix: remove `required`."""
+
+    category = "Arrays"
+    severity = W
+    message = "{where}: required is an empty array"
+
+    def test(self, obj, ctx):
+        if obj.get("required") == []:
+            yield {}, ("required",)
+
+
+@register
+class SchemesArrayEmpty(MicrosoftRule):
+    """What it does: flags `schemes: []` at the document root or on an operation.
+    Why it matters: an empty list leaves no scheme to call the service with.
+    Fix: list `https` (or remove the key)."""
+
+    category = "Arrays"
+    subject = "package"
+    severity = W
+    message = "schemes is an empty array at {where}"
+
+    def check(self, node, ctx):
+        if doc(ctx).get("schemes") == []:
+            yield Violation({"where": "the document root"}, ("schemes",))
+        for op in getattr(ctx, "operations", None) or ():
+            if isinstance(op.op, dict) and op.op.get("schemes") == []:
+                yield Violation({"where": f"{op.method.upper()} {op.path}"}, op.pointer + ("schemes",))
