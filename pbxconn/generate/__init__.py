@@ -1,0 +1,1 @@
+"""The generator: carriers + catalog + templates -> one certified connector package per carrier."""

@@ -1,0 +1,73 @@
+"""Check input YAML against the generator's input schemas; report the first error precisely."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pbxconn.generate.yamlsource import YamlSource
+
+SCHEMAS = Path(__file__).parent / "schemas"
+
+
+@lru_cache(maxsize=None)
+def _schema(name: str) -> dict[str, Any]:
+    return yaml.safe_load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str, part: str | None):
+    from jsonschema import Draft202012Validator
+
+    doc = _schema(name)
+    schema = dict(doc["files"][part], **{"$defs": doc["$defs"]}) if part else doc
+    return Draft202012Validator(schema)
+
+
+def check(source: YamlSource, schema: str, part: str | None = None) -> None:
+    """Raise an InputError at the offending key when `source` does not match the schema."""
+    validator = _validator(schema, part)
+    errors = sorted(validator.iter_errors(source.data), key=lambda e: (list(e.absolute_path), e.message))
+    if not errors:
+        return
+    error = _most_specific(errors[0])
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path += extra[:1]
+    raise source.error(path, _explain(error), hint=_hint(error))
+
+
+def _most_specific(error):
+    """Descend into oneOf/anyOf to the sub-error that got furthest into the instance."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.message)))
+    return error
+
+
+def _explain(error) -> str:
+    validator = error.validator
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(error.schema.get("properties", {})) or "none"
+        return f"unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
+    if validator == "required":
+        return error.message.replace("is a required property", "is missing (required)")
+    if validator == "type":
+        return f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
+    if validator == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return f"{error.instance!r} is not allowed; expected one of: {options}"
+    description = error.schema.get("description")
+    if description:
+        return f"{error.instance!r} is not valid; expected {description}"
+    return error.message
+
+
+def _hint(error) -> str:
+    if error.validator == "additionalProperties":
+        return "remove the key or fix its spelling"
+    return ""
