@@ -1,0 +1,401 @@
+"""Certification requirements of Microsoft's connector submission process that no published
+swagger-validator code covers: package files, icon, apiProperties metadata, wording rules.
+
+The requirements that do have a published code (title length, restricted words, description
+length, contact, x-ms-connector-metadata, summary length and characters...) are rules under
+Microsoft's code in the Microsoft-table modules.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import OperationNode, ParameterNode, Rule, Violation, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Colours the certification checklist forbids for a certified connector's icon background.
+FORBIDDEN_COLOURS = {"#007ee5": "the default custom-connector blue", "#ffffff": "white"}
+SUMMARY_MAX = 80
+SWAGGER_MAX_BYTES = 1024 * 1024
+PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+ICON_SIDE = (100, 1024)  # accepted square side, pixels (guideline: 230; deployed icons up to 471)
+_NON_PRODUCTION = re.compile(
+    r"^(?:dev|develop|development|test|testing|staging|stage|stg|qa|uat|sandbox|preprod|pre-prod)"
+    r"(?:\d+)?$|(?:^|-)(?:dev|test|staging|stage|qa|uat|sandbox|preprod)(?:\d+)?$"
+)
+
+
+def _props(ctx: "Package") -> Mapping[str, Any] | None:
+    props = ctx.properties.get("properties") if isinstance(ctx.properties, Mapping) else None
+    return props if isinstance(props, Mapping) else None
+
+
+@register
+class IconBrandColorMissing(Rule):
+    """apiProperties.json has no `iconBrandColor`.
+
+    What it does: checks that `properties.iconBrandColor` is present in apiProperties.json.
+
+    Why it matters: Microsoft's apiProperties schema requires it and paconn rejects the file
+    without it; the designer paints the connector's tiles and cards in this colour.
+
+    Fix: add `"iconBrandColor": "#rrggbb"` with the background colour of the icon.
+    """
+
+    code = "IconBrandColorMissing"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "apiProperties.json has no properties.iconBrandColor"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when iconBrandColor is absent."""
+        props = _props(ctx)
+        if props is not None and "iconBrandColor" not in props:
+            yield Violation(pointer=("properties",), file="properties")
+
+
+@register
+class IconBrandColorNotHex(Rule):
+    """`iconBrandColor` is not a six-digit hex colour `#rrggbb`.
+
+    What it does: checks the format of `properties.iconBrandColor`.
+
+    Why it matters: the value is used as a CSS colour by the designer; every certified
+    connector uses `#rrggbb`, and names, short forms or missing `#` render unpredictably.
+
+    Fix: write the colour as `#` followed by six hex digits, e.g. `#31ab3d`.
+    """
+
+    code = "IconBrandColorNotHex"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "iconBrandColor {value!r} is not a #rrggbb colour"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when iconBrandColor is not #rrggbb."""
+        props = _props(ctx)
+        if props is None or "iconBrandColor" not in props:
+            return
+        value = props["iconBrandColor"]
+        if not isinstance(value, str) or not HEX_COLOUR.match(value):
+            yield Violation(args={"value": value}, pointer=("properties", "iconBrandColor"), file="properties")
+
+
+@register
+class IconBrandColorDefault(Rule):
+    """A certified connector's `iconBrandColor` is a colour the checklist forbids.
+
+    What it does: flags `#007ee5` (the custom-connector default) and `#ffffff` (white).
+
+    Why it matters: Microsoft's submission checklist requires a non-white brand colour other
+    than the default, so that the connector is recognisable among the others.
+
+    Fix: use the brand's own colour, the same as the icon background.
+    """
+
+    code = "IconBrandColorDefault"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "iconBrandColor {value} is {why}; certified connectors must use their own colour"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when iconBrandColor is a forbidden default."""
+        props = _props(ctx)
+        value = props.get("iconBrandColor") if props is not None else None
+        if isinstance(value, str) and value.lower() in FORBIDDEN_COLOURS:
+            yield Violation(args={"value": value, "why": FORBIDDEN_COLOURS[value.lower()]},
+                            pointer=("properties", "iconBrandColor"), file="properties")
+
+
+@register
+class PublisherMissing(Rule):
+    """apiProperties.json has no `publisher`.
+
+    What it does: checks `properties.publisher` is present and non-empty.
+
+    Why it matters: certification lists the publisher (the company, or the person for an
+    independent publisher) on the connector's reference page and in the catalog.
+
+    Fix: add `"publisher": "<company name>"` inside `properties`.
+    """
+
+    code = "PublisherMissing"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "apiProperties.json has no properties.publisher{hint}"
+    subject = "package"
+    field = "publisher"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when the field is absent or empty."""
+        props = _props(ctx)
+        if props is None:
+            return
+        value = props.get(self.field)
+        if isinstance(value, str) and value.strip():
+            return
+        typo = next((k for k in props if k.lower() == self.field.lower() and k != self.field), None)
+        hint = f" (found {typo!r}; the name is case-sensitive)" if typo else ""
+        pointer = ("properties", self.field) if self.field in props else ("properties",)
+        yield Violation(args={"hint": hint}, pointer=pointer, file="properties")
+
+
+@register
+class StackOwnerMissing(PublisherMissing):
+    """apiProperties.json has no `stackOwner`.
+
+    What it does: checks `properties.stackOwner` is present and non-empty.
+
+    Why it matters: certification records who owns the service behind the connector
+    (usually the publisher). Note that `paconn update` refuses a file with stackOwner, so
+    keep it in the submitted package and leave it out only for paconn updates.
+
+    Fix: add `"stackOwner": "<owner of the service>"` inside `properties`.
+    """
+
+    code = "StackOwnerMissing"
+    message = "apiProperties.json has no properties.stackOwner{hint}"
+    field = "stackOwner"
+
+
+@register
+class ReadmeMissing(Rule):
+    """The connector folder has no readme.md.
+
+    What it does: checks that a connector folder has a readme (`readme.md` in any letter case).
+
+    Why it matters: the readme is a required certification artifact: it documents the
+    publisher, prerequisites, how to get credentials and the supported operations.
+
+    Fix: add `readme.md` following Microsoft's template (Publisher, Prerequisites, Supported
+    Operations, Obtaining Credentials, Getting Started, Known Issues and Limitations).
+    """
+
+    code = "ReadmeMissing"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "the connector folder has no readme.md"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation for a folder without a readme."""
+        if getattr(ctx, "kind", "file") == "file" or "readme" in ctx.files:
+            return
+        yield Violation(file="readme")
+
+
+@register
+class IconImageInvalid(Rule):
+    """icon.png is not a square PNG of a usable size.
+
+    What it does: opens icon.png (when the package has one) and checks that it is a PNG image,
+    square, between 100 and 1024 pixels a side (Microsoft's guideline is 230 x 230).
+
+    Why it matters: the icon is shown in the designer and the catalog; a non-PNG file is
+    refused, and a small or stretched image looks broken next to the other connectors.
+
+    Fix: export the logo as a 230 x 230 PNG on the brand colour background.
+    """
+
+    code = "IconImageInvalid"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "icon.png {problem}"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation describing what is wrong with icon.png."""
+        source = ctx.files.get("icon")
+        if source is None:
+            return
+        problem = icon_problem(source.data)
+        if problem:
+            yield Violation(args={"problem": problem}, file="icon")
+
+
+def icon_problem(data: bytes) -> str:
+    """What is wrong with an icon image ('' when it is a square PNG of a usable size)."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "is not a PNG image"
+    try:
+        from PIL import Image  # imported only when a package has an icon
+
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:
+        return "cannot be decoded as an image"
+    if width != height:
+        return f"is {width} x {height} pixels; it must be square (230 x 230 recommended)"
+    if not ICON_SIDE[0] <= width <= ICON_SIDE[1]:
+        return f"is {width} x {height} pixels; use 230 x 230"
+    return ""
+
+
+@register
+class SwaggerFileTooLarge(Rule):
+    """apiDefinition.swagger.json is 1 MB or larger.
+
+    What it does: measures the swagger file.
+
+    Why it matters: Microsoft's documented limit for an OpenAPI definition is under 1 MB; a
+    larger file cannot be imported or deployed.
+
+    Fix: split the connector, or move repeated schemas into `definitions` and reference them.
+    """
+
+    code = "SwaggerFileTooLarge"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "the swagger file is {size} bytes; the limit is under 1 MB ({limit} bytes)"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when the swagger file reaches 1 MB."""
+        source = ctx.files.get("swagger")
+        if source is not None and len(source.data) >= SWAGGER_MAX_BYTES:
+            yield Violation(args={"size": len(source.data), "limit": SWAGGER_MAX_BYTES})
+
+
+@register
+class HostNotProduction(Rule):
+    """The swagger's `host` looks like a development, test or staging host.
+
+    What it does: looks for labels such as `dev`, `test`, `staging`, `qa`, `uat`, `sandbox`
+    (alone or as a `-suffix`) in the host name.
+
+    Why it matters: certified connectors must call the production service; a test host left
+    in the file ships every customer to it.
+
+    Fix: set `host` to the production host name.
+    """
+
+    code = "HostNotProduction"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "host {host!r} looks like a non-production host ({label!r})"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when a host label names a non-production stage."""
+        host = ctx.swagger.get("host") if isinstance(ctx.swagger, Mapping) else None
+        if not isinstance(host, str):
+            return
+        for label in host.split(":")[0].lower().split(".")[:-1]:  # not the TLD (swapi.dev)
+            if _NON_PRODUCTION.search(label):
+                yield Violation(args={"host": host, "label": label}, pointer=("host",))
+                return
+
+
+@register
+class SummaryEqualsDescription(Rule):
+    """An operation's description repeats its summary.
+
+    What it does: compares each operation's `summary` and `description` (ignoring case,
+    surrounding space and a final full stop).
+
+    Why it matters: Microsoft's coding standards ask the description to add information; the
+    designer shows both, and a repeated line tells users nothing.
+
+    Fix: write a description sentence that says what the operation returns or changes.
+    """
+
+    code = "SummaryEqualsDescription"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "operation {operation_id!r} has the same summary and description"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when summary and description are the same text."""
+        summary, description = node.op.get("summary"), node.op.get("description")
+        if isinstance(summary, str) and isinstance(description, str) and summary.strip():
+            if _plain(summary) == _plain(description):
+                yield Violation(args={"operation_id": node.op.get("operationId")},
+                                pointer=node.pointer + ("description",))
+
+
+def _plain(text: str) -> str:
+    return text.strip().rstrip(".").strip().lower()
+
+
+@register
+class ParameterSummaryTooLong(Rule):
+    """A parameter's `x-ms-summary` is longer than 80 characters.
+
+    What it does: measures the `x-ms-summary` of every parameter.
+
+    Why it matters: the certification guidance limits summaries (the field labels in the
+    designer) to 80 characters; longer ones are cut off in the UI.
+
+    Fix: shorten the label and move detail into `description`.
+    """
+
+    code = "ParameterSummaryTooLong"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    certification = True
+    message = "x-ms-summary of parameter {name!r} has {length} characters; the limit is 80"
+    subject = "parameter"
+
+    def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when the parameter's x-ms-summary exceeds 80 characters."""
+        summary = node.param.get("x-ms-summary")
+        if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
+            yield Violation(args={"name": node.param.get("name"), "length": len(summary)},
+                            pointer=node.pointer + ("x-ms-summary",))
+
+
+@register
+class OperationIdNotPascalCase(Rule):
+    """An operationId that is not PascalCase.
+
+    What it does: checks operationIds against `^[A-Z][A-Za-z0-9]*$`.
+
+    Why it matters: Microsoft's coding standards ask for PascalCase operationIds without `-`
+    or `_` (`GetMessages`, not `getMessages` or `Get_Messages`). A quarter of certified
+    operations do not follow it, so this is advice (info), not a blocker.
+
+    Fix: rename the operation in PascalCase (a rename is a breaking change for published
+    connectors: only do it for new operations).
+    """
+
+    code = "OperationIdNotPascalCase"
+    category = "Certification"
+    origin = "pbxconn"
+    severity = Severity.INFO
+    certification = True
+    message = "operationId {operation_id!r} is not PascalCase"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation for a non-PascalCase operationId."""
+        op_id = node.op.get("operationId")
+        if isinstance(op_id, str) and op_id and not PASCAL_CASE.match(op_id):
+            # the _V2 revision suffix is Microsoft's own convention
+            if not PASCAL_CASE.match(re.sub(r"_V\d+$", "", op_id)):
+                yield Violation(args={"operation_id": op_id}, pointer=node.pointer + ("operationId",))
