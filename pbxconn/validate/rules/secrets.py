@@ -1,0 +1,343 @@
+"""Credentials written into a connector package.
+
+A connector package is published (Microsoft's repository is public) and copied into every
+environment it is deployed to; a real key, token or client secret in any of its files is a leak.
+The detector looks for shapes that are credentials by construction (JWTs, private key blocks,
+provider key formats) anywhere, and for high-entropy literal values only where a credential is
+expected (auth parameters, OAuth client secrets, auth headers set by policies, script literals
+assigned to key-like names). Placeholders such as `YOUR_API_KEY`, `<client secret>`, `xxxx` or
+AWS's documented `...EXAMPLE` keys are not reported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import Rule, Violation, register
+from pbxconn.validate.rules.extensions import cached
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
+
+
+@dataclass(frozen=True, slots=True)
+class SecretMatch:
+    """One credential-shaped span of a text: what kind, where (offsets), and the text."""
+
+    kind: str  # "bearer", "private-key", "access-key", "api-key", "client-secret"
+    start: int
+    end: int
+    text: str
+    label: str  # what it looks like, for the message
+
+
+# (kind, label, pattern); group "secret" (if any) is the part judged for placeholders.
+_SHAPES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("bearer", "a JSON Web Token",
+     re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})")),
+    ("bearer", "a bearer token",
+     re.compile(r"\bBearer\s+(?P<secret>[A-Za-z0-9\-._~+/]{24,}=*)(?![A-Za-z0-9\-._~+/])")),
+    ("private-key", "a private key",
+     re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?P<secret>[\sA-Za-z0-9+/=:,-]{40,}?)"
+                r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
+    ("private-key", "a private key",
+     re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\\r)?(?:\\n|\s)(?P<secret>[A-Za-z0-9+/=]{40,})")),
+    ("access-key", "an AWS access key id",
+     re.compile(r"(?<![A-Z0-9])(?P<secret>(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16})(?![A-Z0-9])")),
+    ("access-key", "a GitHub token",
+     re.compile(r"(?<![A-Za-z0-9_])(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})")),
+    ("access-key", "a Slack token",
+     re.compile(r"(?<![A-Za-z0-9])(?P<secret>xox[abposr]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,})")),
+    ("access-key", "a Google API key",
+     re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])")),
+    ("access-key", "a Stripe secret key",
+     re.compile(r"(?<![A-Za-z0-9_])(?P<secret>[sr]k_live_[0-9A-Za-z]{20,})")),
+    ("access-key", "an OpenAI API key",
+     re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>sk-(?:proj-)?[A-Za-z0-9_-]{40,})")),
+    ("access-key", "an Azure storage account key",
+     re.compile(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{80,}={0,2})")),
+    ("access-key", "an Azure shared access signature",
+     re.compile(r"[?&]sig=(?P<secret>[A-Za-z0-9%+/]{40,}={0,2}(?:%3D){0,2})")),
+]
+
+_PLACEHOLDER = re.compile(
+    r"your|example|sample|dummy|placeholder|redacted|secret_here|changeme|change_me|insert|replace|"
+    r"<[^>]*>|\{[^}]*\}|\[[^\]]*\]|x{4,}|\*{3,}|\.{3}|0{8,}|1234567890|abcdef|token_here|_here",
+    re.IGNORECASE)
+# The sample token of jwt.io, quoted in many guides.
+_KNOWN_SAMPLES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",)
+
+AUTH_NAME = re.compile(
+    r"api[-_ ]?key|apikey|access[-_ ]?key|secret|token|password|passwd|authorization|"
+    r"subscription[-_ ]?key|signature|credential|x-api|auth$|^auth|^key$|_key$|-key$",
+    re.IGNORECASE)
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of `text` in bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a credential-looking value is a documented placeholder rather than a real secret."""
+    return bool(_PLACEHOLDER.search(value)) or any(s in value for s in _KNOWN_SAMPLES)
+
+
+def looks_like_key(value: Any) -> bool:
+    """A literal that could be an API key or secret: long, random-looking, no spaces, no expression."""
+    if not isinstance(value, str):
+        return False
+    value = value.strip()
+    for prefix in ("Bearer ", "Basic ", "bearer ", "basic ", "Token ", "token "):
+        if value.startswith(prefix):
+            value = value[len(prefix):].strip()
+    if len(value) < 16 or len(value) > 512 or re.search(r"\s", value) or "@" in value:
+        return False
+    if "://" in value or value.startswith(("/", "#", "$")) or is_placeholder(value):
+        return False
+    if not (re.search(r"[A-Za-z]", value) and re.search(r"[0-9]", value)):
+        return False
+    if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value):
+        return entropy(value.replace("-", "")) > 3.0  # GUID-shaped keys: only when random
+    return entropy(value) >= 3.5
+
+
+def find_secrets(text: str) -> list[SecretMatch]:
+    """Credential-shaped spans in free text (any file), placeholders excluded, in text order."""
+    out: list[SecretMatch] = []
+    taken: list[tuple[int, int]] = []
+    if not text or len(text) < 16:
+        return out
+    for kind, label, pattern in _SHAPES:
+        for match in pattern.finditer(text):
+            secret = match.group("secret")
+            if is_placeholder(secret) or (kind == "bearer" and label == "a bearer token" and not looks_like_key(secret)):
+                continue
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            out.append(SecretMatch(kind, start, end, match.group(0), label))
+    return sorted(out, key=lambda m: m.start)
+
+
+# --------------------------------------------------------------------------- per package
+
+_VALUE_KEYS = ("default", "x-example", "example", "x-ms-test-value")
+
+
+def _walk_strings(value: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
+    stack = [(value, at)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            yield where, node
+        elif isinstance(node, Mapping):
+            stack.extend((v, where + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(node))
+
+
+def _walk_dicts(value: Any, at: tuple) -> Iterator[tuple[tuple, Mapping]]:
+    stack = [(value, at)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, Mapping):
+            yield where, node
+            stack.extend((v, where + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(node))
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: str
+    label: str
+    file: str
+    pointer: tuple = ()
+    line: int = 0
+    column: int = 0
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _json_hits(role: str, value: Any) -> Iterator[_Hit]:
+    for where, text in _walk_strings(value, ()):
+        for m in find_secrets(text):
+            yield _Hit(m.kind, m.label, role, where)
+    for where, node in _walk_dicts(value, ()):
+        # a parameter (or schema property) whose name says it carries a credential
+        name = node.get("name") if isinstance(node.get("name"), str) and "in" in node else (
+            where[-1] if len(where) >= 2 and where[-2] == "properties" and isinstance(where[-1], str) else None)
+        if name and AUTH_NAME.search(name):
+            for key in _VALUE_KEYS:
+                if looks_like_key(node.get(key)) and not find_secrets(str(node.get(key))):
+                    yield _Hit("api-key", f"a literal credential in {key!r} of {name!r}", role, where + (key,))
+
+
+def _properties_hits(value: Any) -> Iterator[_Hit]:
+    for where, node in _walk_dicts(value, ()):
+        secret = node.get("clientSecret")
+        if isinstance(secret, str) and secret.strip() and not is_placeholder(secret) and len(secret.strip()) >= 8:
+            yield _Hit("client-secret", "an OAuth client secret", "properties", where + ("clientSecret",))
+        params = node.get("parameters") if "templateId" in node else None
+        if isinstance(params, Mapping):
+            header = params.get("x-ms-apimTemplateParameter.name")
+            literal = params.get("x-ms-apimTemplateParameter.value")
+            if isinstance(header, str) and AUTH_NAME.search(header) and looks_like_key(literal) \
+                    and not find_secrets(str(literal)):
+                yield _Hit("api-key", f"a literal credential set as {header!r} by a policy", "properties",
+                           where + ("parameters", "x-ms-apimTemplateParameter.value"))
+
+
+_SCRIPT_ASSIGN = re.compile(
+    r"(?P<name>[A-Za-z_][\w]*|\"[^\"\n]{1,60}\")\s*(?:=|,|:)\s*\$?@?\"(?P<value>[^\"\n]{16,512})\"")
+
+
+def _text_hits(role: str, text: str) -> Iterator[_Hit]:
+    for m in find_secrets(text):
+        line, col = _line_col(text, m.start)
+        yield _Hit(m.kind, m.label, role, line=line, column=col)
+    if role == "script":
+        for m in _SCRIPT_ASSIGN.finditer(text):
+            name, value = m.group("name").strip('"'), m.group("value")
+            if AUTH_NAME.search(name) and looks_like_key(value) and not find_secrets(value):
+                line, col = _line_col(text, m.start("value"))
+                yield _Hit("api-key", f"a literal credential assigned to {name!r}", role, line=line, column=col)
+
+
+def package_secrets(ctx: "Package") -> list[_Hit]:
+    """Every credential found in the package's text files, each file scanned once."""
+    hits: list[_Hit] = []
+    for role, source in sorted(ctx.files.items()):
+        if role == "icon":
+            continue
+        value = getattr(source, "value", None)
+        text = getattr(source, "text", None)
+        if role in ("swagger", "properties", "settings") and isinstance(value, (Mapping, list)):
+            hits.extend(_json_hits(role, value))
+            if role == "properties":
+                hits.extend(_properties_hits(value))
+        elif isinstance(text, str):
+            hits.extend(_text_hits(role, text))
+    return hits
+
+
+class _SecretRule(Rule):
+    category = "Secrets"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    subject = "package"
+    kind = ""
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per credential of this rule's kind."""
+        for hit in cached(ctx, "secrets", package_secrets):
+            if hit.kind == self.kind:
+                yield Violation(args={"what": hit.label}, pointer=hit.pointer, file=hit.file,  # type: ignore[arg-type]
+                                line=hit.line, column=hit.column)
+
+
+@register
+class HardcodedBearerToken(_SecretRule):
+    """A bearer token (JWT or opaque) written into a package file.
+
+    What it does: finds JSON Web Tokens (`eyJ...` three-part tokens) and `Bearer <token>`
+    values with a random-looking token in any text file of the package.
+
+    Why it matters: the package is published and deployed widely; a token in it lets anyone
+    call the service as its owner until it expires or is revoked.
+
+    Fix: revoke the token, remove it, and let the connection supply credentials.
+    """
+
+    code = "HardcodedBearerToken"
+    message = "{what} is written into the package"
+    kind = "bearer"
+
+
+@register
+class HardcodedPrivateKey(_SecretRule):
+    """A private key block written into a package file.
+
+    What it does: finds `-----BEGIN ... PRIVATE KEY-----` blocks with key material.
+
+    Why it matters: a private key in a published package is compromised; anything it signs or
+    decrypts can be forged or read.
+
+    Fix: revoke and replace the key; keep keys in the connection or a key vault.
+    """
+
+    code = "HardcodedPrivateKey"
+    message = "{what} is written into the package"
+    kind = "private-key"
+
+
+@register
+class HardcodedAccessKey(_SecretRule):
+    """A cloud or SaaS access key in a recognisable provider format.
+
+    What it does: finds AWS access key ids, GitHub and Slack tokens, Google API keys, Stripe
+    live keys, OpenAI keys and Azure storage account keys / SAS signatures.
+
+    Why it matters: these formats exist so that leaked keys can be recognised; a key in a
+    published package gives access to the account it belongs to.
+
+    Fix: revoke the key and remove it from the package.
+    """
+
+    code = "HardcodedAccessKey"
+    message = "{what} is written into the package"
+    kind = "access-key"
+
+
+@register
+class HardcodedApiKey(_SecretRule):
+    """A literal credential where the connector expects one from the connection.
+
+    What it does: reports random-looking literal values (16+ characters, letters and digits,
+    high entropy, not a placeholder) in the `default`, `x-example`, `example` or
+    `x-ms-test-value` of a parameter or property whose name says it is a credential
+    (api key, token, secret, password, authorization...), in the value of a setheader /
+    setqueryparameter policy that sets such a header, and in script.csx string literals
+    assigned to such names.
+
+    Why it matters: a default is sent by every connection; an example or test value is shown
+    to every user. Either way the key leaks with the package.
+
+    Fix: remove the value (use a placeholder such as `YOUR_API_KEY` in examples) and let the
+    connection parameter carry the key.
+    """
+
+    code = "HardcodedApiKey"
+    message = "{what} is written into the package"
+    kind = "api-key"
+
+
+@register
+class HardcodedClientSecret(_SecretRule):
+    """An OAuth client secret in apiProperties.json.
+
+    What it does: reports a non-empty `oAuthSettings.clientSecret` that is not a placeholder.
+
+    Why it matters: Microsoft's submission rules require dummy values here: the real secret is
+    entered privately during certification, and a published one lets anyone impersonate the app.
+
+    Fix: rotate the secret at the identity provider and replace the value with a placeholder.
+    """
+
+    code = "HardcodedClientSecret"
+    message = "{what} is written into the package"
+    kind = "client-secret"
