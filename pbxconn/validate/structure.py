@@ -150,10 +150,237 @@ class SchemaViolation(Rule):
             return
         for error in swagger_validator().iter_errors(ctx.swagger):
             path = tuple(error.instance_path)
-            yield Violation({"detail": _short(error.message)}, path)
+            yield Violation({"detail": _describe(error)}, path)
+        # jsonschema-rs' bundled draft-04 meta-schema does not require unique `enum` values
+        for path in _duplicate_enums(ctx.swagger, ()):
+            yield Violation({"detail": "enum values are not unique"}, path)
+
+
+_VALUE_KEYS = frozenset(("example", "examples", "default", "x-example"))
+
+
+def _duplicate_enums(node: Any, path: tuple) -> Iterator[tuple]:
+    """Paths of `enum` arrays with repeated values (outside examples, defaults and x-* values)."""
+    stack = [(node, path)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            enum = node.get("enum")
+            if isinstance(enum, list) and len(enum) > 1:
+                keys = [json.dumps(v, sort_keys=True) for v in enum]
+                if len(set(keys)) != len(keys):
+                    yield path + ("enum",)
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and key not in _VALUE_KEYS and key != "enum" \
+                        and not (isinstance(key, str) and key.startswith("x-") and "properties" not in path[-1:]):
+                    stack.append((value, path + (key,)))
+        elif isinstance(node, list):
+            stack.extend((value, path + (i,)) for i, value in enumerate(node) if isinstance(value, (dict, list)))
+
+
+def _describe(error: Any) -> str:
+    """A readable one-line message for a jsonschema-rs error (some messages dump whole schemas)."""
+    kind = type(error.kind).__name__
+    if kind == "Not":
+        return "this value matches a schema it must not match (e.g. an object where a reference or a non-empty map is required)"
+    message = error.message
+    if message.startswith("{") and len(message) > 120:
+        return f"not valid Swagger 2.0 here ({kind} check failed)"
+    return _short(message)
 
 
 def _short(message: str, limit: int = 200) -> str:
     """One line, at most `limit` characters."""
     message = " ".join(message.split())
     return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+_META: Any = None
+_DRAFT4_KEYWORDS = frozenset((
+    "type", "enum", "format", "items", "additionalItems", "properties", "additionalProperties",
+    "patternProperties", "required", "allOf", "anyOf", "oneOf", "not", "maximum", "exclusiveMaximum",
+    "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
+    "uniqueItems", "maxProperties", "minProperties", "multipleOf", "definitions", "dependencies",
+))
+_TYPES = frozenset(("array", "boolean", "integer", "null", "number", "object", "string"))
+
+
+def draft4_meta_validator() -> Any:
+    """A validator for JSON Schema draft-04 documents (the schema-object check)."""
+    global _META
+    if _META is None:
+        import jsonschema_rs
+
+        draft4 = "http://json-schema.org/draft-04/schema#"
+        _META = jsonschema_rs.validator_for({"$schema": draft4, "$ref": draft4})
+    return _META
+
+
+def _top_schemas(ctx: Any) -> Iterator[tuple[dict, tuple]]:
+    """The resolved schema of every body parameter and every response of every operation."""
+    for param in ctx.parameters:
+        if param.operation is not None and "schema" in param.param:
+            target, ref = ctx.resolve(param.param["schema"])
+            if isinstance(target, dict):
+                yield target, ref or param.pointer + ("schema",)
+    for response in ctx.responses:
+        if "schema" in response.response:
+            target, ref = ctx.resolve(response.response["schema"])
+            if isinstance(target, dict):
+                yield target, ref or response.pointer + ("schema",)
+
+
+@register
+class InvalidSchemaObject(Rule):
+    """A parameter or response schema is not a valid JSON Schema (draft 4).
+
+    What it does: checks each body parameter and response schema against the JSON Schema
+    draft-04 meta-schema (unknown `type` such as "file" in a body, duplicate `enum` values...)
+    and flags `required` names that no property (nor any allOf part) defines.
+    Why it matters: openapi-spec-validator and Microsoft's validator reject such definitions.
+    Fix: correct the schema keyword named by the message.
+    """
+
+    code = "InvalidSchemaObject"
+    category = "Structure"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "{detail}"
+    subject = "package"
+
+    def check(self, node: Any, ctx: Any) -> Iterator[Violation]:
+        if ctx.swagger is None:
+            return
+        meta = draft4_meta_validator()
+        seen: set[tuple] = set()
+        for schema, pointer in _top_schemas(ctx):
+            key = tuple(map(str, pointer))
+            if key in seen:
+                continue
+            seen.add(key)
+            for error in meta.iter_errors(schema):
+                yield Violation({"detail": _short(error.message)}, pointer + tuple(error.instance_path))
+                break
+        for node in ctx.schemas:
+            schema = node.schema
+            required = schema.get("required")
+            if "allOf" in schema and isinstance(required, list):
+                defined = _property_names(ctx, schema, set())
+                missing = sorted(str(r) for r in required if isinstance(r, str) and r not in defined)
+                if missing:
+                    yield Violation({"detail": f"required lists undefined properties: {', '.join(missing)}"},
+                                    node.pointer + ("required",))
+
+
+def _property_names(ctx: Any, schema: Any, seen: set[int]) -> set[str]:
+    """Every property name defined by a schema and its allOf/anyOf/oneOf/items/not parts."""
+    schema, _ = ctx.resolve(schema)
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return set()
+    seen.add(id(schema))
+    names = set(schema["properties"]) if isinstance(schema.get("properties"), dict) else set()
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            for part in schema[key]:
+                names |= _property_names(ctx, part, seen)
+    for key in ("items", "not"):
+        if isinstance(schema.get(key), dict):
+            names |= _property_names(ctx, schema[key], seen)
+    return names
+
+
+@register
+class InvalidDefault(Rule):
+    """A `default` value does not match its own parameter or schema.
+
+    What it does: checks each parameter default against the parameter's type, enum and limits,
+    and each schema default (in parameter and response schemas) against its schema; null is
+    only a valid default for a schema marked nullable.
+    Why it matters: designers pre-fill the default; a default the API rejects breaks every
+    flow that keeps it. openapi-spec-validator rejects such definitions.
+    Fix: change the default or the type so they agree.
+    """
+
+    code = "InvalidDefault"
+    category = "Structure"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "default {value} is not valid: {detail}"
+    subject = "package"
+
+    def check(self, node: Any, ctx: Any) -> Iterator[Violation]:
+        if ctx.swagger is None:
+            return
+        for param in ctx.parameters:
+            if param.operation is not None and "default" in param.param and "schema" not in param.param:
+                detail = _default_error(ctx, param.param, param.param["default"])
+                if detail:
+                    yield Violation({"value": _show(param.param["default"]), "detail": detail},
+                                    param.pointer + ("default",))
+        for schema_node in ctx.schemas:
+            top = schema_node
+            while top.parent is not None:
+                top = top.parent
+            if top.operation is None or top.role == "notification" or "default" not in schema_node.schema:
+                continue
+            value = schema_node.schema["default"]
+            detail = _default_error(ctx, schema_node.schema, value)
+            if detail:
+                yield Violation({"value": _show(value), "detail": detail}, schema_node.pointer + ("default",))
+
+
+def _show(value: Any) -> str:
+    """A short JSON rendering of a value for a message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _clean(ctx: Any, schema: Any, depth: int = 0) -> Any:
+    """A draft-04 schema equivalent to a Swagger schema/parameter for checking values: $refs
+    inlined, non-draft-04 keywords dropped; {} where the schema cannot be expressed."""
+    schema, _ = ctx.resolve(schema)
+    if not isinstance(schema, dict) or depth > 30 or "$ref" in schema:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key not in _DRAFT4_KEYWORDS or key == "definitions":
+            continue
+        if key in ("properties", "patternProperties", "dependencies"):
+            if isinstance(value, dict):
+                out[key] = {k: _clean(ctx, v, depth + 1) for k, v in value.items()}
+        elif key in ("allOf", "anyOf", "oneOf"):
+            if isinstance(value, list):
+                out[key] = [_clean(ctx, v, depth + 1) for v in value]
+        elif key in ("items", "additionalProperties", "additionalItems", "not"):
+            if isinstance(value, bool):
+                out[key] = value
+            elif isinstance(value, list):
+                out[key] = [_clean(ctx, v, depth + 1) for v in value]
+            else:
+                out[key] = _clean(ctx, value, depth + 1)
+        elif key == "required":
+            if isinstance(value, list):
+                out[key] = value
+        elif key == "type":
+            if value in _TYPES:
+                out[key] = value
+        elif key != "format":
+            out[key] = value
+    return out
+
+
+def _default_error(ctx: Any, schema: dict, value: Any) -> str:
+    """Why `value` does not satisfy `schema` (empty string when it does)."""
+    if value is None:
+        if "type" in schema and schema.get("nullable") is not True and schema.get("x-nullable") is not True:
+            return "null for a schema that is not nullable"
+        return ""
+    import jsonschema_rs
+
+    try:
+        validator = jsonschema_rs.Draft4Validator(_clean(ctx, schema))
+        for error in validator.iter_errors(value):
+            return _short(error.message, 120)
+    except Exception:  # a schema the engine cannot compile is reported by InvalidSchemaObject
+        return ""
+    return ""
