@@ -5,7 +5,7 @@ What pbxconn expects of a connector's custom code (the carriers' webhook fix):
 - `webhook_registration_returns_location`: when the service accepts a registration, the script
   answers 201 Created, keeps the body, and its Location is a connector URL that the definition
   routes to a DELETE operation for the id the service returned (string or integer id);
-- `webhook_error_passes_through`: service errors (403, 429, the webhook limit) come back unchanged;
+- `webhook_error_passes_through`: service errors (401, 429, the 20-webhook limit) come back unchanged;
 - `operation_passes_through`: other operations routed to the script are forwarded and answered
   unchanged; `operation_not_routed`: the rest never reach the script.
 """
@@ -67,12 +67,13 @@ def _envelope(status: int, message: str, data: Any) -> str:
 
 
 ERROR_ANSWERS = (
-    ("forbidden", {"status": 403, "body": _envelope(403, "Invalid API key", None),
-                   "headers": {"Content-Type": "application/json"}}),
+    ("bad-key", {"status": 401, "body": _envelope(401, "unknown API key", None),
+                 "headers": {"Content-Type": "application/json"}}),
+    ("webhook-limit", {"status": 403, "body": _envelope(
+        403, "webhook limit reached: at most 20 webhooks per API key; delete one first", None),
+        "headers": {"Content-Type": "application/json"}}),
     ("rate-limited", {"status": 429, "body": _envelope(429, "Too many requests", None),
                       "headers": {"Content-Type": "application/json", "Retry-After": "7"}}),
-    ("webhook-limit", {"status": 422, "body": _envelope(422, "Maximum number of webhooks (20) reached", None),
-                       "headers": {"Content-Type": "application/json"}}),
 )
 
 
