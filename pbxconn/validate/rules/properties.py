@@ -1,0 +1,768 @@
+"""Microsoft's Swagger Validator rules, table "Properties"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import Violation, not_implemented, register
+from pbxconn.validate.rules.operations import (
+    HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type,
+    memo, op_label, operations, walk_schema,
+)
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
+    """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object)."""
+    def build() -> list:
+        out: list = []
+        stack: list[tuple[Any, tuple]] = [(doc(ctx), ())]
+        while stack:
+            node, ptr = stack.pop()
+            if isinstance(node, dict):
+                if "$ref" in node:
+                    out.append((node["$ref"], ptr, node))
+                for key, value in node.items():
+                    if isinstance(value, (dict, list)):
+                        stack.append((value, ptr + (key,)))
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    if isinstance(value, (dict, list)):
+                        stack.append((value, ptr + (i,)))
+        out.sort(key=lambda s: tuple(str(x) for x in s[1]))
+        return out
+    return memo(ctx, "ref_sites", build)
+
+
+def in_extension(ptr: tuple) -> bool:
+    """Whether a pointer lies inside an x- extension value (free-form content)."""
+    return any(isinstance(p, str) and p.startswith("x-") for p in ptr)
+
+
+class _PropRule(MicrosoftRule):
+    category = "Properties"
+    subject = "package"
+
+
+@register
+class AdditionalPropertyNotAllowedAdjacentToRef(_PropRule):
+    """What it does: flags an object holding `$ref` together with other keys.
+    Why it matters: in Swagger 2.0 a `$ref` replaces the whole object; the sibling keys are ignored.
+    Fix: move the keys into the referenced definition, or drop the `$ref`."""
+
+    severity = W
+    message = "keys {keys} next to $ref are ignored"
+
+    def check(self, node, ctx):
+        for ref, ptr, holder in ref_sites(ctx):
+            extra = sorted(k for k in holder if k != "$ref")
+            if extra and not in_extension(ptr) and not (len(ptr) >= 2 and ptr[-2] == "properties" and ptr[-1] == "$ref"):
+                yield Violation({"keys": ", ".join(extra)}, ptr)
+
+
+@register
+class BasePathNotValid(_PropRule):
+    """What it does: flags a `basePath` that does not start with `/`.
+    Why it matters: request URLs are host + basePath + path; without the slash they are malformed.
+    Fix: start basePath with `/`."""
+
+    severity = E
+    message = "basePath {value!r} must start with '/'"
+
+    def check(self, node, ctx):
+        root = doc(ctx)
+        if "basePath" in root:
+            value = root["basePath"]
+            if not isinstance(value, str) or not value.startswith("/"):
+                yield Violation({"value": value}, ("basePath",))
+
+
+_NON_BODY_KEYS = ("type", "format", "items", "collectionFormat", "default", "enum", "allowEmptyValue",
+                  "maximum", "minimum", "maxLength", "minLength", "pattern", "maxItems", "minItems")
+
+
+@register
+class BodyParameterPropertyNotValid(MicrosoftRule):
+    """What it does: flags a body parameter using non-body keys such as `type` or `items` beside (or instead of) `schema`.
+    Why it matters: a body parameter is described only by its `schema`; the other keys are ignored.
+    Fix: move the keys into `schema`."""
+
+    category = "Properties"
+    subject = "parameter"
+    severity = W
+    message = "body parameter {name!r} uses {keys}; describe the body in its schema"
+
+    def check(self, node, ctx):
+        param = node.param
+        if isinstance(param, dict) and param.get("in") == "body":
+            keys = [k for k in _NON_BODY_KEYS if k in param]
+            if keys:
+                yield Violation({"name": param.get("name"), "keys": ", ".join(keys)}, node.pointer + (keys[0],))
+
+
+REQUIRED_METADATA = ("Website", "Privacy policy", "Categories")
+
+
+def connector_metadata(ctx: Any) -> list[tuple[int, str, Any]]:
+    """(index, propertyName, propertyValue) of x-ms-connector-metadata entries."""
+    out = []
+    for i, entry in enumerate(as_list(doc(ctx).get("x-ms-connector-metadata"))):
+        if isinstance(entry, dict) and isinstance(entry.get("propertyName"), str):
+            out.append((i, entry["propertyName"], entry.get("propertyValue")))
+    return out
+
+
+@register
+class ConnectorMetadataPropertiesMissing(_PropRule):
+    """What it does: flags x-ms-connector-metadata without one of the entries Website, Privacy policy, Categories.
+    Why it matters: certification requires all three; they fill the connector's public page.
+    Fix: add the missing `{"propertyName": ..., "propertyValue": ...}` entry."""
+
+    severity = W
+    certification = True
+    message = "x-ms-connector-metadata has no {name!r} entry"
+
+    def check(self, node, ctx):
+        if not isinstance(doc(ctx).get("x-ms-connector-metadata"), list):
+            return
+        names = {name.strip().lower() for _, name, _ in connector_metadata(ctx)}
+        for name in REQUIRED_METADATA:
+            if name.lower() not in names:
+                yield Violation({"name": name}, ("x-ms-connector-metadata",))
+
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+@register
+class ContactEmailNotValid(_PropRule):
+    """What it does: flags `info.contact.email` that is not a plain ASCII e-mail address.
+    Why it matters: Microsoft and users contact the publisher there.
+    Fix: write an address like `support@example.com`."""
+
+    severity = W
+    message = "contact email {value!r} is not a valid e-mail address"
+
+    def check(self, node, ctx):
+        contact = as_dict(as_dict(doc(ctx).get("info")).get("contact"))
+        if "email" in contact:
+            value = contact["email"]
+            if not isinstance(value, str) or not EMAIL.match(value.strip()):
+                yield Violation({"value": value}, ("info", "contact", "email"))
+
+
+@register
+class DefaultValueMustMatchType(_HolderRule):
+    """What it does: flags a `default` whose JSON type differs from the declared `type`.
+    Why it matters: the platform sends or shows a value the service does not accept.
+    Fix: write the default with the declared type."""
+
+    category = "Properties"
+    severity = W
+    message = "{where}: default {value!r} is not of type {type}"
+
+    def test(self, obj, ctx):
+        typ = obj.get("type")
+        if "default" in obj and isinstance(typ, str) and obj["default"] is not None and not fits_type(obj["default"], typ):
+            yield {"value": obj["default"], "type": typ}, ("default",)
+
+
+@register
+class EnumMustContainAtLeastOneElement(_HolderRule):
+    """What it does: flags `enum: []`.
+    Why it matters: no value can ever be valid.
+    Fix: list the allowed values or remove `enum`."""
+
+    category = "Properties"
+    severity = W
+    message = "{where}: enum is empty"
+
+    def test(self, obj, ctx):
+        if obj.get("enum") == []:
+            yield {}, ("enum",)
+
+
+_KEYS = {
+    "root": {"swagger", "info", "host", "basePath", "schemes", "consumes", "produces", "paths", "definitions",
+             "parameters", "responses", "securityDefinitions", "security", "tags", "externalDocs"},
+    "info": {"title", "description", "termsOfService", "contact", "license", "version"},
+    "path": {"$ref", "parameters"} | set(HTTP_METHODS),
+    "operation": {"tags", "summary", "description", "externalDocs", "operationId", "consumes", "produces",
+                  "parameters", "responses", "schemes", "deprecated", "security"},
+    "parameter": {"name", "in", "description", "required", "schema", "type", "format", "allowEmptyValue", "items",
+                  "collectionFormat", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+                  "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "enum", "multipleOf",
+                  "$ref"},
+    "response": {"description", "schema", "headers", "examples", "$ref"},
+}
+
+
+@register
+class ExtensionNameNotValid(_PropRule):
+    """What it does: flags an unknown key that does not start with `x-` on the document, info, path items, operations, parameters and responses.
+    Why it matters: Swagger allows only its own keys and `x-` extensions; the platform rejects or ignores others.
+    Fix: remove the key, correct its spelling, or prefix it with `x-`."""
+
+    severity = W
+    message = "{key!r} is not a Swagger key of {where}; extensions must start with 'x-'"
+
+    def check(self, node, ctx):
+        def unknown(obj: Any, kind: str) -> list[str]:
+            if not isinstance(obj, dict):
+                return []
+            return sorted(k for k in obj if isinstance(k, str) and not k.startswith("x-") and k not in _KEYS[kind])
+
+        root = doc(ctx)
+        for key in unknown(root, "root"):
+            yield Violation({"key": key, "where": "the document"}, (key,))
+        for key in unknown(root.get("info"), "info"):
+            yield Violation({"key": key, "where": "info"}, ("info", key))
+        for path, item in as_dict(root.get("paths")).items():
+            for key in unknown(item, "path"):
+                yield Violation({"key": key, "where": f"path {path}"}, ("paths", path, key))
+        for op in operations(ctx):
+            for key in unknown(op.op, "operation"):
+                yield Violation({"key": key, "where": op_label(op)}, op.pointer + (key,))
+            for code, resp in as_dict(as_dict(op.op).get("responses")).items():
+                for key in unknown(resp, "response"):
+                    yield Violation({"key": key, "where": f"response {code} of {op_label(op)}"},
+                                    op.pointer + ("responses", code, key))
+        seen: set = set()
+        for p in getattr(ctx, "parameters", None) or ():
+            if p.pointer in seen:
+                continue
+            seen.add(p.pointer)
+            for key in unknown(p.param, "parameter"):
+                yield Violation({"key": key, "where": f"parameter {as_dict(p.param).get('name')!r}"}, p.pointer + (key,))
+
+
+def filter_functions(ctx: Any) -> Iterator[tuple[Any, tuple, bool]]:
+    """(filterFunctions value, pointer, is in an input schema) for each schema that has one."""
+    for s in getattr(ctx, "schemas", None) or ():
+        caps = as_dict(s.schema).get("x-ms-capabilities")
+        for holder, sub in ((s.schema, ()), (caps, ("x-ms-capabilities",))):
+            if isinstance(holder, dict) and "filterFunctions" in holder:
+                root = s
+                while root.parent is not None:
+                    root = root.parent
+                yield holder["filterFunctions"], s.pointer + sub + ("filterFunctions",), root.role == "parameter"
+
+
+@register
+class FilterFunctionsPropertyEmpty(_PropRule):
+    """What it does: flags an empty `filterFunctions` list.
+    Why it matters: it declares filtering support with no usable function.
+    Fix: list the supported functions or remove the key."""
+
+    severity = W
+    message = "filterFunctions is empty"
+
+    def check(self, node, ctx):
+        for value, ptr, _ in filter_functions(ctx):
+            if value == [] or value == "":
+                yield Violation({}, ptr)
+
+
+@register
+class FilterFunctionsPropertyHasDuplicates(_PropRule):
+    """What it does: flags a `filterFunctions` list naming a function twice.
+    Why it matters: duplicates suggest a copy mistake and are rejected by the service.
+    Fix: list each function once."""
+
+    severity = W
+    message = "filterFunctions lists {value!r} more than once"
+
+    def check(self, node, ctx):
+        for value, ptr, _ in filter_functions(ctx):
+            seen: set = set()
+            for v in as_list(value):
+                if isinstance(v, str) and v in seen:
+                    yield Violation({"value": v}, ptr)
+                seen.add(v) if isinstance(v, str) else None
+
+
+@register
+class FilterFunctionsPropertyInInputSchema(_PropRule):
+    """What it does: flags `filterFunctions` in a request body schema.
+    Why it matters: filter capabilities describe returned data; on inputs they mean nothing.
+    Fix: move it to the response schema."""
+
+    severity = W
+    message = "filterFunctions is only allowed in response schemas"
+
+    def check(self, node, ctx):
+        for _, ptr, is_input in filter_functions(ctx):
+            if is_input:
+                yield Violation({}, ptr)
+
+
+HOST = re.compile(r"^[^{}/ :\\]+(?::\d+)?$")
+
+
+@register
+class HostNameNotValid(_PropRule):
+    """What it does: flags a `host` with a scheme, a path, spaces or other characters a bare host[:port] cannot have.
+    Why it matters: Microsoft's validator rejects it (seen as an error in its CI logs); request URLs cannot be built.
+    Fix: write only the host name (and port); put the path in basePath and the scheme in schemes."""
+
+    severity = E
+    message = "host {value!r} is not a bare host name[:port]"
+
+    def check(self, node, ctx):
+        root = doc(ctx)
+        if "host" in root:
+            value = root["host"]
+            if not isinstance(value, str) or not HOST.match(value):
+                yield Violation({"value": value}, ("host",))
+
+
+@register
+class InternalPropertyWithDefaultOptional(MicrosoftRule):
+    """What it does: flags an internal parameter with a default that is not required.
+    Why it matters: optional internal parameters may be left out, so the default is never sent.
+    Fix: add `"required": true`."""
+
+    category = "Properties"
+    subject = "parameter"
+    severity = W
+    message = "internal parameter {name!r} has a default but is not required"
+
+    def check(self, node, ctx):
+        param = node.param
+        if (isinstance(param, dict) and param.get("x-ms-visibility") == "internal" and "default" in param
+                and param.get("required") is not True):
+            yield Violation({"name": param.get("name")}, node.pointer)
+
+
+CATEGORIES = ("AI", "Business Management", "Business Intelligence", "Collaboration", "Commerce", "Communication",
+              "Content and Files", "Finance", "Data", "Human Resources", "Internet of Things", "IT Operations",
+              "Lifestyle and Entertainment", "Marketing", "Productivity", "Sales and CRM", "Security",
+              "Social Media", "Website")
+
+
+def categories(ctx: Any) -> tuple[int, list[str]] | None:
+    """(entry index, category names) of the Categories metadata entry, or None."""
+    for i, name, value in connector_metadata(ctx):
+        if name.strip().lower() == "categories" and isinstance(value, str):
+            return i, [c.strip() for c in value.split(";") if c.strip()]
+    return None
+
+
+@register
+class InvalidConnectorCategory(_PropRule):
+    """What it does: flags a Categories value outside Microsoft's list of 19 categories.
+    Why it matters: the connector cannot be listed under an unknown category.
+    Fix: use names from the list (e.g. Communication; Productivity)."""
+
+    severity = W
+    certification = True
+    message = "connector category {value!r} is not one of Microsoft's categories"
+
+    def check(self, node, ctx):
+        found = categories(ctx)
+        if found:
+            index, names = found
+            for name in names:
+                if name not in CATEGORIES:
+                    yield Violation({"value": name}, ("x-ms-connector-metadata", index, "propertyValue"))
+
+
+@register
+class TooManyConnectorCategories(_PropRule):
+    """What it does: flags more than two connector Categories.
+    Why it matters: certification allows at most two.
+    Fix: keep the two that fit best."""
+
+    severity = W
+    certification = True
+    message = "{count} connector categories given (at most 2)"
+
+    def check(self, node, ctx):
+        found = categories(ctx)
+        if found and len(found[1]) > 2:
+            yield Violation({"count": len(found[1])}, ("x-ms-connector-metadata", found[0], "propertyValue"))
+
+
+def input_schemas(ctx: Any) -> Iterator[tuple[Any, Mapping, tuple, tuple]]:
+    """(operation, schema, pointer, chain) for every schema in each operation's body parameter."""
+    def build() -> list:
+        out = []
+        for op in operations(ctx):
+            for p in op.parameters:
+                param = as_dict(p.param)
+                if param.get("in") == "body" and isinstance(param.get("schema"), dict):
+                    for sub, ptr, chain in walk_schema(ctx, param["schema"], p.pointer + ("schema",)):
+                        out.append((op, sub, ptr, chain))
+        return out
+    return iter(memo(ctx, "input_schemas", build))
+
+
+@register
+class InvalidStringBinaryProperty(_PropRule):
+    """What it does: flags a string/binary schema nested below the top of a request body.
+    Why it matters: binary content can only be the whole body (or a form file), not a JSON property.
+    Fix: send the file as the whole body, as a formData file, or as a base64 `format: byte` string."""
+
+    severity = W
+    message = "{operation}: binary string at {where} is nested in the body"
+
+    def check(self, node, ctx):
+        seen: set = set()
+        for op, sub, ptr, chain in input_schemas(ctx):
+            if chain and sub.get("type") == "string" and sub.get("format") == "binary" and ptr not in seen:
+                seen.add(ptr)
+                yield Violation({"operation": op_label(op), "where": "/".join(map(str, ptr))}, ptr)
+
+
+MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+(\s*;\s*[A-Za-z0-9_.-]+=\S+)*\s*$")
+
+
+@register
+class MimeTypeNotValid(_PropRule):
+    """What it does: flags a malformed MIME type in consumes or produces.
+    Why it matters: the platform cannot pick a content type from it.
+    Fix: write `type/subtype`, e.g. application/json."""
+
+    severity = W
+    message = "{value!r} in {key} is not a valid MIME type"
+
+    def check(self, node, ctx):
+        places = [((), doc(ctx))] + [(op.pointer, as_dict(op.op)) for op in operations(ctx)]
+        for ptr, holder in places:
+            for key in ("consumes", "produces"):
+                for i, value in enumerate(as_list(holder.get(key))):
+                    if not isinstance(value, str) or not MIME.match(value):
+                        yield Violation({"value": value, "key": key}, ptr + (key, i))
+
+
+@register
+class MissingEnumValuesDisplayName(_HolderRule):
+    """What it does: flags an x-ms-enum-values item without `displayName`.
+    Why it matters: the dropdown has nothing to show for the value.
+    Fix: add a displayName."""
+
+    category = "Properties"
+    severity = W
+    message = "{where}: x-ms-enum-values item {index} has no displayName"
+
+    def test(self, obj, ctx):
+        for i, item in enumerate(as_list(obj.get("x-ms-enum-values"))):
+            if isinstance(item, dict) and not item.get("displayName"):
+                yield {"index": i}, ("x-ms-enum-values", i)
+
+
+@register
+class MultipleOfMustBeGreaterThanZero(_HolderRule):
+    """What it does: flags `multipleOf` that is zero or negative.
+    Why it matters: no number satisfies it, so every input fails validation.
+    Fix: use a positive number."""
+
+    category = "Properties"
+    severity = W
+    message = "{where}: multipleOf {value!r} must be greater than 0"
+
+    def test(self, obj, ctx):
+        value = obj.get("multipleOf")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            yield {"value": value}, ("multipleOf",)
+
+
+@register
+class OneOfPropertiesRequired(_PropRule):
+    """What it does: flags x-ms-dynamic-values with none of `operationId`, `builtInOperation`, `capability`.
+    Why it matters: the platform has nothing to call for the dropdown values.
+    Fix: add `operationId` (or builtInOperation / capability)."""
+
+    severity = W
+    message = "x-ms-dynamic-values needs one of operationId, builtInOperation, capability"
+
+    def check(self, node, ctx):
+        for ext, value, ptr, _ in dynamic_calls(ctx):
+            if ext == "x-ms-dynamic-values" and not any(k in value for k in ("operationId", "builtInOperation",
+                                                                              "capability")):
+                yield Violation({}, ptr)
+
+
+@register
+class PropertyMustBeRequired(_PropRule):
+    """What it does: flags an internal request body property with a default that its parent does not list as required.
+    Why it matters: optional internal fields are dropped, so the default is never sent.
+    Fix: add the property to the parent's `required`."""
+
+    severity = W
+    message = "{operation}: internal property {name!r} has a default but is not required"
+
+    def check(self, node, ctx):
+        seen: set = set()
+        for op, sub, ptr, chain in input_schemas(ctx):
+            if not chain or sub.get("x-ms-visibility") != "internal" or "default" not in sub or ptr in seen:
+                continue
+            parent, name = chain[-1]
+            if name is not None and name not in as_list(parent.get("required")):
+                seen.add(ptr)
+                yield Violation({"operation": op_label(op), "name": name}, ptr)
+
+
+@register
+class RequiredPropertyDefinitionMissing(MicrosoftRule):
+    """What it does: flags a name in a schema's `required` that is not among its `properties`.
+    Why it matters: the requirement can never be met or shown in the designer.
+    Fix: add the property or remove the name from `required`."""
+
+    category = "Properties"
+    subject = "schema"
+    severity = W
+    message = "required property {name!r} is not defined in {where}"
+
+    def check(self, node, ctx):
+        schema = node.schema
+        props = schema.get("properties")
+        if not isinstance(props, dict) or "allOf" in schema or schema.get("additionalProperties") not in (None, False):
+            return
+        for name in as_list(schema.get("required")):
+            if isinstance(name, str) and name not in props:
+                yield Violation({"name": name, "where": "/".join(map(str, node.pointer))}, node.pointer + ("required",))
+
+
+@register
+class RequiredPropertyMissing(_PropRule):
+    """What it does: flags missing certification properties: info.description, info.contact, x-ms-connector-metadata, and `x-ms-summary` / `description` on visible operation parameters.
+    Why it matters: Microsoft's validator rejects a certification submission without them (errors in its CI
+    logs). The parameter checks are warnings: the service applies them to new submissions only, and most
+    accepted connectors still lack some parameter summaries.
+    Fix: add the missing property."""
+
+    severity = E
+    certification = True
+    message = "the {name!r} property is required at {where}"
+
+    def check(self, node, ctx):
+        root = doc(ctx)
+        if not root:
+            return
+        info = root.get("info")
+        if isinstance(info, dict):
+            for key in ("description", "contact"):
+                if key not in info:
+                    yield Violation({"name": key, "where": "info"}, ("info",))
+        if "x-ms-connector-metadata" not in root:
+            yield Violation({"name": "x-ms-connector-metadata", "where": "the document root"}, ())
+        seen: set = set()
+        for op in operations(ctx):
+            for p in op.parameters:
+                param = as_dict(p.param)
+                if p.pointer in seen or param.get("x-ms-visibility") == "internal":
+                    continue
+                seen.add(p.pointer)
+                for key in ("x-ms-summary", "description"):
+                    if key not in param:
+                        yield Violation({"name": key, "where": f"parameter {param.get('name')!r}"}, p.pointer,
+                                        severity=W)
+
+
+@register
+class RequiredPropertyNotOnObject(MicrosoftRule):
+    """What it does: flags a `required` list on a schema whose type is not object.
+    Why it matters: only objects have properties to require; the list is ignored.
+    Fix: remove `required`, or make the schema an object."""
+
+    category = "Properties"
+    subject = "schema"
+    severity = W
+    message = "{where}: required is only allowed on object schemas (type is {type})"
+
+    def check(self, node, ctx):
+        typ = node.schema.get("type")
+        if isinstance(node.schema.get("required"), list) and isinstance(typ, str) and typ != "object":
+            yield Violation({"where": "/".join(map(str, node.pointer)), "type": typ}, node.pointer + ("required",))
+
+
+@register
+class RequiredReadOnlyPropertyNotAllowedAsInput(_PropRule):
+    """What it does: flags a request body property that is both readOnly and required.
+    Why it matters: users cannot fill a read-only field, yet the request needs it.
+    Fix: drop `readOnly` or remove it from `required`."""
+
+    severity = W
+    message = "{operation}: input property {name!r} is both readOnly and required"
+
+    def check(self, node, ctx):
+        seen: set = set()
+        for op, sub, ptr, chain in input_schemas(ctx):
+            if not chain or sub.get("readOnly") is not True or ptr in seen:
+                continue
+            parent, name = chain[-1]
+            if name is not None and name in as_list(parent.get("required")):
+                seen.add(ptr)
+                yield Violation({"operation": op_label(op), "name": name}, ptr)
+
+
+def schemes(ctx: Any) -> Iterator[tuple[Any, tuple]]:
+    """Every scheme value (root and operations) with its pointer."""
+    for i, value in enumerate(as_list(doc(ctx).get("schemes"))):
+        yield value, ("schemes", i)
+    for op in operations(ctx):
+        for i, value in enumerate(as_list(as_dict(op.op).get("schemes"))):
+            yield value, op.pointer + ("schemes", i)
+
+
+@register
+class SchemeNotValid(_PropRule):
+    """What it does: flags a `schemes` entry other than http or https (ws/wss are reported by SchemeNotSupported).
+    Why it matters: the platform calls services over HTTP(S) only.
+    Fix: use `https`."""
+
+    severity = E
+    message = "scheme {value!r} is not valid; use https"
+
+    def check(self, node, ctx):
+        for value, ptr in schemes(ctx):
+            if value not in ("http", "https", "ws", "wss"):
+                yield Violation({"value": value}, ptr)
+
+
+SECURITY_KEYS = {
+    "basic": ({"type", "description"}, ()),
+    "apiKey": ({"type", "description", "name", "in"}, ("name", "in")),
+    "oauth2": ({"type", "description", "flow", "authorizationUrl", "tokenUrl", "scopes"}, ("flow", "scopes")),
+}
+OAUTH_URLS = {"implicit": ("authorizationUrl",), "password": ("tokenUrl",), "application": ("tokenUrl",),
+              "accessCode": ("authorizationUrl", "tokenUrl")}
+
+
+def security_schemes(ctx: Any) -> Iterator[tuple[str, Mapping]]:
+    """(name, scheme) of securityDefinitions with a known type."""
+    for name, scheme in as_dict(doc(ctx).get("securityDefinitions")).items():
+        if isinstance(scheme, dict) and scheme.get("type") in SECURITY_KEYS:
+            yield name, scheme
+
+
+@register
+class SecuritySchemePropertyNotValid(_PropRule):
+    """What it does: flags a securityDefinitions entry with a key its type does not have (e.g. `flow` on apiKey).
+    Why it matters: the key is ignored, which usually means the scheme is not what the author intended.
+    Fix: remove the key or fix the `type`."""
+
+    severity = W
+    message = "security scheme {name!r} ({type}) does not take {key!r}"
+
+    def check(self, node, ctx):
+        for name, scheme in security_schemes(ctx):
+            allowed = SECURITY_KEYS[scheme["type"]][0]
+            for key in scheme:
+                if isinstance(key, str) and not key.startswith("x-") and key not in allowed:
+                    yield Violation({"name": name, "type": scheme["type"], "key": key},
+                                    ("securityDefinitions", name, key))
+
+
+@register
+class SecuritySchemePropertyRequired(_PropRule):
+    """What it does: flags a securityDefinitions entry missing a key its type needs (apiKey: name, in; oauth2: flow, scopes and the URLs of its flow).
+    Why it matters: without an apiKey's name or location the platform cannot authenticate calls (error). For
+    oauth2 the platform takes its settings from apiProperties.json and accepted connectors lack `scopes`,
+    so those are warnings.
+    Fix: add the missing key."""
+
+    severity = E
+    message = "security scheme {name!r} ({type}) needs {key!r}"
+
+    def check(self, node, ctx):
+        for name, scheme in security_schemes(ctx):
+            needed = list(SECURITY_KEYS[scheme["type"]][1])
+            if scheme["type"] == "oauth2" and isinstance(scheme.get("flow"), str):
+                needed += OAUTH_URLS.get(scheme["flow"], ())
+            for key in needed:
+                if key not in scheme:
+                    yield Violation({"name": name, "type": scheme["type"], "key": key}, ("securityDefinitions", name),
+                                    severity=None if scheme["type"] == "apiKey" else W)
+
+
+@register
+class SpecificationVersionIncorrect(_PropRule):
+    """What it does: flags a `swagger` field that is not the string "2.0".
+    Why it matters: the platform reads Swagger 2.0 only.
+    Fix: write `"swagger": "2.0"` (OpenAPI 3 documents must be converted)."""
+
+    severity = E
+    message = "swagger version {value!r} is not \"2.0\""
+
+    def check(self, node, ctx):
+        root = doc(ctx)
+        if root and root.get("swagger") != "2.0":
+            yield Violation({"value": root.get("swagger")}, ("swagger",) if "swagger" in root else ())
+
+
+@register
+class TagRedefined(_PropRule):
+    """What it does: flags a tag name defined twice in the root `tags` list.
+    Why it matters: Swagger requires unique tag names; one description is lost.
+    Fix: merge the two entries."""
+
+    severity = W
+    message = "tag {name!r} is defined more than once"
+
+    def check(self, node, ctx):
+        seen: set = set()
+        for i, tag in enumerate(as_list(doc(ctx).get("tags"))):
+            name = as_dict(tag).get("name")
+            if isinstance(name, str):
+                if name in seen:
+                    yield Violation({"name": name}, ("tags", i))
+                seen.add(name)
+
+
+URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+@register
+class UrlNotValid(_PropRule):
+    """What it does: flags a URL field (contact, license, termsOfService, externalDocs, Website and Privacy policy metadata) that is not an absolute http(s) URL.
+    Why it matters: the links on the connector's page do not work.
+    Fix: write the full URL, starting with https://."""
+
+    severity = W
+    message = "{field} {value!r} is not an absolute URL"
+
+    def check(self, node, ctx):
+        root = doc(ctx)
+        info = as_dict(root.get("info"))
+        places = [
+            (as_dict(info.get("contact")), "url", ("info", "contact", "url"), "info.contact.url"),
+            (as_dict(info.get("license")), "url", ("info", "license", "url"), "info.license.url"),
+            (info, "termsOfService", ("info", "termsOfService"), "info.termsOfService"),
+            (as_dict(root.get("externalDocs")), "url", ("externalDocs", "url"), "externalDocs.url"),
+        ]
+        for holder, key, ptr, label in places:
+            if key in holder and (not isinstance(holder[key], str) or not URL.match(holder[key].strip())):
+                yield Violation({"field": label, "value": holder[key]}, ptr)
+        for i, name, value in connector_metadata(ctx):
+            if name.strip().lower() in ("website", "privacy policy"):
+                if not isinstance(value, str) or not URL.match(value.strip()):
+                    yield Violation({"field": name, "value": value}, ("x-ms-connector-metadata", i, "propertyValue"))
+
+
+_COVERED = "Reported by the Swagger 2.0 structural check (SchemaViolation), which applies Microsoft's repository schema"
+not_implemented(
+    "AdditionalPropertyNotAllowed", "Properties", W,
+    "A property not allowed at this place in the document.",
+    _COVERED + "; a second code for the same finding would only duplicate it.")
+not_implemented(
+    "JsonTypeIncorrect", "Properties", W,
+    "A keyword's value has the wrong JSON type.",
+    _COVERED + "; a second code for the same finding would only duplicate it.")
+not_implemented(
+    "JsonValueNotInEnum", "Properties", W,
+    "A keyword's value is not one of its allowed values.",
+    _COVERED + " and ExtensionValueNotAllowed (x-ms-* values); a second code would only duplicate them.")
+not_implemented(
+    "FilterFunctionsPropertyInvalidValue", "Properties", W,
+    "filterFunctions holds a value outside the supported set.",
+    "The supported set is only given inside the service's message; Microsoft does not publish it.")
+not_implemented(
+    "ProductionStatusOnBetaService", "Properties", W,
+    "Connector status Production while the backend service is marked beta.",
+    "Whether the backend is beta is service-side metadata, not part of the package files.")
