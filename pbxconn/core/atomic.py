@@ -14,6 +14,7 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    os.chmod(stage, 0o755)  # mkdtemp makes 0700; a package folder is as readable as any other
     try:
         for rel, data in files.items():
             path = stage / rel

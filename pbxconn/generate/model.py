@@ -136,7 +136,7 @@ class _Builder:
         return pascal(entity)
 
     def definitions(self) -> dict[str, Any]:
-        """One definition per entity, plus the error envelope."""
+        """One definition per entity."""
         out = {}
         for name, entity in self.entities.items():
             schema = self.object_schema(entity["fields"], ("entities", [name, "fields"]))
@@ -144,11 +144,6 @@ class _Builder:
             if id_field not in entity["fields"]:
                 raise self._err(("entities", [name, "id_field"]), f"id_field {id_field!r} is not a field of {name!r}")
             out[pascal(name)] = {"type": "object", "description": entity["description"], "properties": schema["properties"]}
-        out["ErrorEnvelope"] = {
-            "type": "object",
-            "description": "The envelope the service answers errors with.",
-            "properties": self.object_schema(self.api["envelope"], ("api", ["envelope"]))["properties"],
-        }
         return out
 
     def envelope(self, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -172,7 +167,8 @@ class _Builder:
         """Top-level `responses`: one per documented error status."""
         out = {}
         for status, text in sorted(self.api["errors"].items()):
-            response: dict[str, Any] = {"description": text, "schema": {"$ref": "#/definitions/ErrorEnvelope"}}
+            # No schema: Power Automate shows outputs of one response only (the 200).
+            response: dict[str, Any] = {"description": text}
             if status == "429":
                 response["headers"] = {"Retry-After": {"type": "integer", "description": "Seconds to wait before retrying."}}
             out[self.error_refs[status]] = response
@@ -236,14 +232,16 @@ class _Builder:
                     raise self._err(("actions", [op_id, "body", "required"]), f"required names unknown properties: {', '.join(missing)}")
                 schema["required"] = sorted(body.get("required", []))
                 schema["x-ms-visibility"] = "important"
-                params.append({"name": "body", "in": "body", "required": True, "schema": schema, "x-ms-visibility": "important"})
+                params.append({"name": "body", "in": "body", "required": True, "schema": schema,
+                               "description": body["description"], "x-ms-summary": body["summary"],
+                               "x-ms-visibility": "important"})
             if a["method"] in ("post", "put", "patch", "delete"):
                 consumes = ["application/json"]
             data = self.returns_schema(a["returns"], ("actions", [op_id, "returns"]))
             ok = {"description": "OK", "schema": self.envelope(data)}
             out.append(Operation(
                 operation_id=op_id, method=a["method"], path=a["path"], summary=a["summary"],
-                description=" ".join(a["description"].split()), visibility=a.get("visibility", "important"),
+                description=" ".join(a["description"].split()), visibility=a.get("visibility"),
                 kind="action", parameters=params,
                 responses=self.responses(ok, a.get("errors", []), where), consumes=consumes,
             ))
@@ -305,13 +303,15 @@ class _Builder:
                 "required": ["endpoint"], "x-ms-visibility": "internal"}
             ok = {"description": "OK - the webhook is registered; data holds its ID.", "schema": self.envelope(registered)}
             created = {"201": {
-                "description": "Created - answered by the connector's custom code, with the URL that deletes the webhook.",
-                "headers": {"Location": {"type": "string", "description": "URL of the DeleteWebhookByID operation for this webhook."}},
-                "schema": self.envelope(registered)}}
+                "description": "Created - the connector's custom code answers with the service's body "
+                               "(as for 200) and the URL that deletes the webhook.",
+                "headers": {"Location": {"type": "string", "description": "URL of the DeleteWebhookByID operation for this webhook."}}}}
             out.append(Operation(
                 operation_id=op_id, method="post", path=f"/webhooks/{op_id}", summary=hook["summary"],
                 description=description, visibility="important", kind="webhook",
-                parameters=[{"name": "body", "in": "body", "required": True, "schema": body, "x-ms-visibility": "internal"}],
+                parameters=[{"name": "body", "in": "body", "required": True, "schema": body,
+                             "description": "The URL the service posts this trigger's events to.",
+                             "x-ms-summary": "Webhook registration", "x-ms-visibility": "internal"}],
                 responses=self.responses(ok, ["400", "422"], where, extra_ok=created),
                 consumes=["application/json"],
                 notification={"description": description, "schema": event},

@@ -1,0 +1,139 @@
+"""Render, validate and write every carrier's package; nothing is written unless all succeed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pbxconn.core.atomic import write_tree
+from pbxconn.core.findings import Finding, Severity
+from pbxconn.generate.icon import check_icon
+from pbxconn.generate.inputs import Carrier, Catalog, load_carriers, load_catalog
+from pbxconn.generate.model import build_model
+from pbxconn.generate.render import Renderer, canonical_json, template_context
+
+# Output file -> (template, kind). "data" templates are parsed back and written as JSON.
+PACKAGE_FILES: dict[str, tuple[str, str]] = {
+    "apiDefinition.swagger.json": ("apiDefinition.swagger.json.j2", "data"),
+    "apiProperties.json": ("apiProperties.json.j2", "data"),
+    "settings.json": ("settings.json.j2", "data"),
+    "script.csx": ("script.csx.j2", "text"),
+    "Readme.md": ("Readme.md.j2", "text"),
+    "docs/reference.md": ("reference.md.j2", "text"),
+}
+
+
+@dataclass
+class RenderedPackage:
+    """One carrier's files in memory, and what the validator said about them."""
+
+    carrier: str
+    files: dict[str, bytes]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity error."""
+        return [f for f in self.findings if f.severity >= Severity.ERROR]
+
+
+def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root: Path) -> RenderedPackage:
+    """All files of one carrier's package, rendered in memory."""
+    model = build_model(catalog, carrier)
+    delete = model.delete_operation
+    context = template_context(model, {
+        "webhook_operations": model.webhook_operations,
+        "delete_operation_id": delete.operation_id if delete else "",
+        "delete_path_template": delete.path if delete else "",
+        "webhook_path_prefix": "/webhooks/",
+    })
+    files: dict[str, bytes] = {}
+    for name, (template, kind) in PACKAGE_FILES.items():
+        if kind == "data":
+            files[name] = canonical_json(renderer.data(template, context))
+        else:
+            files[name] = renderer.text(template, context).encode("utf-8")
+    icon_path = root / "carriers" / carrier.data["icon"]["file"]
+    icon = icon_path.read_bytes()
+    check_icon(icon, carrier.data["icon"]["brand_color"], carrier.source.where(["icon", "file"]) + f" ({icon_path.relative_to(root)})")
+    files["icon.png"] = icon
+    return RenderedPackage(carrier.id, dict(sorted(files.items())))
+
+
+def validate_rendered(package: RenderedPackage, out_dir: Path) -> list[Finding]:
+    """Run the validator (the same engine `pbxconn validate` uses) on the in-memory package."""
+    from pbxconn.validate.config import Config
+    from pbxconn.validate.engine import validate_package
+    from pbxconn.validate.package import Package
+
+    return validate_package(Package.from_files(package.files, out_dir), Config())
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the rendered packages and, for --check, the files that differ."""
+
+    packages: list[RenderedPackage]
+    drift: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Every error finding across packages."""
+        return [f for p in self.packages for f in p.errors]
+
+
+def render_all(root: Path, carrier_ids: list[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> list[RenderedPackage]:
+    """Load inputs and render + validate every requested carrier's package in memory."""
+    carriers = load_carriers(root, carrier_ids)
+    catalogs: dict[str, Catalog] = {}
+    renderer = Renderer(root / "templates")
+    packages = []
+    for carrier in carriers:
+        family = carrier.data["api"]
+        if family not in catalogs:
+            try:
+                catalogs[family] = load_catalog(root, family)
+            except Exception as exc:
+                if getattr(exc, "location", "").startswith("catalog/") and "does not exist" in str(exc):
+                    raise carrier.source.error(["api"], f"no catalog family {family!r} under catalog/") from None
+                raise
+        if progress:
+            progress(carrier.id)
+        package = render_package(carrier, catalogs[family], renderer, root)
+        package.findings = validate_rendered(package, root / "connectors" / carrier.id)
+        packages.append(package)
+    return packages
+
+
+def drift(root: Path, packages: list[RenderedPackage]) -> list[str]:
+    """Files under connectors/ that differ from (or are missing in, or extra to) a fresh render."""
+    out = []
+    for package in packages:
+        folder = root / "connectors" / package.carrier
+        on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+        for name, data in package.files.items():
+            path = folder / name
+            if not path.is_file() or path.read_bytes() != data:
+                out.append(f"connectors/{package.carrier}/{name}")
+        out += [f"connectors/{package.carrier}/{name} (not generated)" for name in sorted(on_disk - set(package.files))]
+    return out
+
+
+def build(root: Path, carrier_ids: list[str] | None = None, check: bool = False,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Render and validate all packages; then either compare (check) or write them atomically."""
+    packages = render_all(root, carrier_ids, progress)
+    result = BuildResult(packages)
+    if result.errors:
+        return result
+    if check:
+        result.drift = drift(root, packages)
+        return result
+    for package in packages:
+        target = root / "connectors" / package.carrier
+        write_tree(target, package.files)
+        result.written.append(target)
+    return result

@@ -1,0 +1,100 @@
+"""The one Jinja environment: sandboxed, StrictUndefined, template errors located in the template."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from pbxconn.core.errors import InputError
+from pbxconn.generate import doctables
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def make_environment(templates: Path) -> SandboxedEnvironment:
+    """A sandboxed environment over `templates/` that fails on any undefined name."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    env.filters["anchor"] = doctables.anchor
+    return env
+
+
+def canonical_json(data: Any) -> bytes:
+    """Microsoft's connector style: 4-space indent, UTF-8 without BOM, newline at the end."""
+    return (json.dumps(data, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _template_location(exc: BaseException, templates: Path, name: str) -> str:
+    """templates/<file>:<line> of the innermost template frame of a rendering error."""
+    lineno = getattr(exc, "lineno", None)
+    filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if lineno and filename:
+        return f"templates/{Path(filename).name}:{lineno}"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and Path(frame.filename).parent == templates.resolve():
+            return f"templates/{Path(frame.filename).name}:{frame.lineno}"
+    return f"templates/{name}"
+
+
+class Renderer:
+    """Renders the package templates for one model; JSON templates go through YAML back to data."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self.env = make_environment(templates)
+
+    def text(self, name: str, context: dict[str, Any]) -> str:
+        """Render a text template; errors name the template file and line."""
+        try:
+            out = self.env.get_template(name).render(**context)
+        except jinja2.TemplateNotFound as exc:
+            raise InputError(f"template {exc.name} does not exist", location=f"templates/{name}") from None
+        except jinja2.TemplateError as exc:
+            raise InputError(f"template error: {exc.message}", location=_template_location(exc, self.templates, name)) from None
+        except Exception as exc:  # a filter or macro failed on the data
+            raise InputError(f"template error: {exc}", location=_template_location(exc, self.templates, name)) from None
+        return out if out.endswith("\n") else out + "\n"
+
+    def data(self, name: str, context: dict[str, Any]) -> Any:
+        """Render a structured template (YAML layout with tojson values) and parse it into data."""
+        text = self.text(name, context)
+        try:
+            return yaml.load(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f"(rendered line {mark.line + 1})" if mark else ""
+            raise InputError(f"template renders invalid YAML {where}: {exc.problem}",
+                             location=f"templates/{name}") from None
+
+
+def template_context(model, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The names every template sees."""
+    actions = [op for op in model.operations if op.kind == "action"]
+    triggers = [op for op in model.operations if op.kind != "action"]
+    ctx = {
+        "carrier": model.carrier,
+        "api": model.api,
+        "model": model,
+        "actions": actions,
+        "triggers": triggers,
+        "parameter_rows": doctables.parameter_rows,
+        "return_rows": partial(doctables.return_rows, definitions=model.definitions),
+    }
+    if extra:
+        ctx.update(extra)
+    return ctx
