@@ -115,7 +115,7 @@ _KINDS = [
     # --- non-breaking --------------------------------------------------------------------
     ChangeKind("OperationAdded", N, "operation {operation} ({method} {path}) added",
                "A new operation."),
-    ChangeKind("ParameterAdded", N, "{operation}: optional input {param} added",
+    ChangeKind("ParameterAdded", N, "{operation}: input {param} added",
                "A new optional parameter or body field (or a required one with a `default`)."),
     ChangeKind("ParameterMadeOptional", N, "{operation}: input {param} made optional",
                "A required parameter or body field became optional."),

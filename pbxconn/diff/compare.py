@@ -37,6 +37,9 @@ class Change:
     role: str = "swagger"
 
 
+_VALUES = ("old", "new", "values")
+
+
 @dataclass
 class _Changes:
     """Collects changes in the order they are found."""
@@ -45,11 +48,11 @@ class _Changes:
 
     def add(self, code: str, old_path: Path | None, new_path: Path | None, role: str = "swagger", /,
             **args: Any) -> None:
-        """Record one change; every argument is shown with `show` unless already a string."""
+        """Record one change; values (`old`, `new`, `values`) are shown as JSON, names verbatim."""
         if code not in CHANGES:
             raise KeyError(f"unknown change code {code}")
-        self.items.append(Change(code, {k: v if isinstance(v, str) else show(v) for k, v in args.items()},
-                                 old_path, new_path, role))
+        shown = {k: show(v) if k in _VALUES or not isinstance(v, str) else v for k, v in args.items()}
+        self.items.append(Change(code, shown, old_path, new_path, role))
 
 
 def show(value: Any, limit: int = 80) -> str:
@@ -408,7 +411,7 @@ def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, 
     parent_hidden = old_hidden
     old_hidden = old_hidden or _internal(old)
     new_hidden = new_hidden or _internal(new)
-    if "items" in old or "items" in new:
+    if ("items" in old or "items" in new) and old.get("type") == new.get("type"):
         oi, ni = old.get("items"), new.get("items")
         if isinstance(oi, dict) and isinstance(ni, dict):
             _input(c, name, label + "[]", oi, ni, op_ + ("items",), np_ + ("items",), False, False,
@@ -524,7 +527,7 @@ def _output(c: _Changes, name: str, kind: str, label: str, old: dict, new: dict,
         if old.get(aspect) != new.get(aspect):
             c.add(f"{kind}FieldTypeChanged", op_ + (aspect,), np_ + (aspect,), operation=name, field=shown,
                   aspect=aspect, old=old.get(aspect), new=new.get(aspect))
-    if "items" in old or "items" in new:
+    if ("items" in old or "items" in new) and old.get("type") == new.get("type"):
         oi, ni = old.get("items"), new.get("items")
         if isinstance(oi, dict) and isinstance(ni, dict):
             _output(c, name, kind, f"{label}[]", oi, ni, op_ + ("items",), np_ + ("items",))

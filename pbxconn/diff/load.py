@@ -19,8 +19,10 @@ def load_version(spec: str, cwd: Path | None = None) -> Package:
     if spec.startswith(GIT_PREFIX):
         package = _load_git(spec, cwd)
     else:
-        path = Path(spec)
-        package = Package.load(path if path.is_absolute() else cwd / path)
+        path = Path(spec) if Path(spec).is_absolute() else cwd / spec
+        if not path.exists():
+            raise InputError("no such file or directory", location=spec)
+        package = Package.load(path)
         package.label = spec
         for source in package.files.values():
             source.label = _display(spec, source.label, package.kind)

@@ -1,0 +1,57 @@
+"""`pbxconn diff OLD NEW`: the breaking-change gate between two versions of a connector."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pbxconn import __version__
+from pbxconn.core.errors import InputError
+from pbxconn.core.exitcodes import ExitCode
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to FILE instead of stdout.")
+def diff(old: str, new: str, fmt: str, output: Path | None) -> int:
+    """Report every change from OLD to NEW; exit 1 when any is breaking.
+
+    OLD and NEW are connector folders, swagger files, or git:REV:PATH read from the current
+    repository (PATH from the repository root as `git show` reads it, e.g.
+    git:origin/main:connectors/tele2). Change codes: docs/diff.md.
+    Exit status: 0 no breaking change, 1 breaking changes, 2 unreadable input.
+    """
+    from pbxconn.diff.changes import CHANGES
+    from pbxconn.diff.compare import compare
+    from pbxconn.diff.load import COMPARED_ROLES, load_version
+    from pbxconn.report import render
+
+    old_package = load_version(old)
+    new_package = load_version(new)
+    findings = compare(old_package, new_package)
+    rules = None
+    if fmt == "sarif":
+        rules = {code: {"summary": kind.summary, "description": kind.summary,
+                        "severity": "error" if kind.breaking else "info", "category": kind.cls}
+                 for code, kind in CHANGES.items()}
+    files = sum(role in new_package.files for role in COMPARED_ROLES)
+    color = fmt == "text" and output is None and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    report = render(findings, fmt, files=files, tool_version=__version__, rules=rules, color=color)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write report: {exc.strerror}", location=str(output)) from None
+    breaking = any(f.extra.get("class") == "breaking" for f in findings)
+    return int(ExitCode.FINDINGS if breaking else ExitCode.OK)
