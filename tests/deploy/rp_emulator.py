@@ -90,7 +90,7 @@ class RPEmulator:
         self._servers = [rp, blob]
         for server in self._servers:
             server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def stop(self) -> None:
         """Stop both servers."""

@@ -1,0 +1,161 @@
+"""`pbxconn deploy`: hand a carrier's checked package to Microsoft's paconn."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from pbxconn.core.errors import PbxconnError
+from pbxconn.core.exitcodes import ExitCode
+from pbxconn.core.findings import Finding, Severity
+
+
+def _relative(path: str, root: Path) -> str:
+    """`path` relative to the project root when it is inside it."""
+    try:
+        return os.path.relpath(path, root) if Path(path).is_absolute() and Path(path).is_relative_to(root) else path
+    except ValueError:
+        return path
+
+
+def _show_findings(findings: list[Finding], root: Path, minimum: Severity) -> None:
+    """Print findings as `file:line:col: severity Code message` on stderr."""
+    for f in findings:
+        if f.severity >= minimum:
+            where = _relative(f.file, root) + (f":{f.line}:{f.column}" if f.line else "")
+            click.echo(f"{where}: {f.severity.label} {f.code} {f.message}", err=True)
+
+
+def _counts(findings: list[Finding]) -> str:
+    """'2 errors, 1 warning'."""
+    errors = sum(f.severity == Severity.ERROR for f in findings)
+    warnings = sum(f.severity == Severity.WARNING for f in findings)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _show_details(exc: Exception) -> None:
+    """paconn's own output, indented, above the one-line error."""
+    details = getattr(exc, "details", "")
+    if details:
+        click.echo("paconn said:", err=True)
+        for line in details.splitlines():
+            click.echo(f"  {line}", err=True)
+
+
+def _paconn_or_note(dry_run: bool) -> list[str]:
+    """The paconn command; in a dry run a missing paconn or login is only a note."""
+    from pbxconn.deploy.paconn import find_paconn
+    from pbxconn.deploy.token import check_token
+
+    try:
+        paconn = find_paconn()
+    except PbxconnError as exc:
+        if not dry_run:
+            raise
+        click.echo(f"note: {exc}", err=True)
+        paconn = ["paconn"]
+    try:
+        check_token()
+    except PbxconnError as exc:
+        if not dry_run:
+            raise
+        click.echo(f"note: {exc}", err=True)
+    return paconn
+
+
+@click.command("deploy")
+@click.option("--carrier", required=True, metavar="ID", help="Carrier id: deploys connectors/ID/.")
+@click.option("--environment", "-e", metavar="GUID", envvar="PBXCONN_ENVIRONMENT",
+              help="Power Platform environment id (default: paconn.environment in carriers/ID.yaml).")
+@click.option("--connector-id", metavar="ID",
+              help="Update this connector (default: paconn.connector_id in carriers/ID.yaml; none: create).")
+@click.option("--power-apps-url", metavar="URL",
+              help="Power Apps RP endpoint for test or sovereign clouds (default https://api.powerapps.com).")
+@click.option("--dry-run", is_flag=True, help="Check everything, print the paconn command, do not run it.")
+@click.option("--remote-validate", is_flag=True,
+              help="Run `paconn validate` (Microsoft's server-side certification rules) instead of deploying.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project root holding carriers/ and connectors/.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds paconn may run.")
+def deploy(carrier: str, environment: str | None, connector_id: str | None, power_apps_url: str | None,
+           dry_run: bool, remote_validate: bool, root: Path, timeout: float) -> int:
+    """Validate a carrier's package, then create or update its connector with paconn.
+
+    Refuses when the offline validator reports errors. After `create`, the new connector id
+    is recorded in carriers/ID.yaml under `paconn: connector_id:`; the next deploy updates it.
+    Exit codes: 0 deployed; 1 validation errors, or paconn/the service failed; 2 usage, a
+    missing paconn, login token or environment id, or a package paconn cannot read.
+    """
+    from pbxconn.deploy import run
+    from pbxconn.deploy.paconn import PaconnFailedError, display_command
+
+    target = run.locate(root, carrier)
+    findings = run.local_findings(target)
+    if remote_validate:
+        return _remote_validate(target, findings, power_apps_url, dry_run, timeout)
+    errors = run.errors_in(findings)
+    if errors:
+        _show_findings(findings, target.root, Severity.ERROR)
+        click.echo(f"pbxconn: refusing to deploy {carrier}: the validator reports {_counts(findings)}", err=True)
+        return int(ExitCode.FINDINGS)
+    plan = run.plan_deploy(target, environment=environment, connector_id=connector_id,
+                           power_apps_url=power_apps_url)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+    paconn = _paconn_or_note(dry_run)
+    if dry_run:
+        workdir = run.make_workdir(plan)
+        click.echo(f"{plan.verb} {carrier} in environment {plan.environment}"
+                   + (f" (connector {plan.connector_id})" if plan.connector_id else ""), err=True)
+        click.echo(f"settings given to paconn ({workdir / run.DEPLOY_SETTINGS_NAME}):", err=True)
+        click.echo(json.dumps(plan.settings, indent=4), err=True)
+        click.echo("dry run: paconn not run; the directory is kept so the command runs as printed", err=True)
+        click.echo(display_command(run.paconn_argv(plan, paconn), workdir))
+        return int(ExitCode.OK)
+    try:
+        outcome, _ = run.execute(plan, paconn, timeout)
+    except PaconnFailedError as exc:
+        _show_details(exc)
+        raise
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
+    done = "created" if outcome.verb == "create" else "updated"
+    click.echo(f"{done} connector {outcome.connector_id} in environment {outcome.environment}")
+    if outcome.recorded:
+        rel = _relative(str(target.carrier_file), target.root)
+        click.echo(f"recorded paconn.connector_id in {rel}; run `pbxconn build` to refresh "
+                   f"connectors/{carrier}/settings.json, then commit both")
+    return int(ExitCode.OK)
+
+
+def _remote_validate(target, findings: list[Finding], power_apps_url: str | None, dry_run: bool,
+                     timeout: float) -> int:
+    """Show our validator's verdict beside Microsoft's (`paconn validate`)."""
+    from pbxconn.deploy import run
+    from pbxconn.deploy.paconn import PaconnFailedError, display_command
+
+    plan = run.plan_remote_validate(target, power_apps_url=power_apps_url)
+    paconn = _paconn_or_note(dry_run)
+    if dry_run:
+        workdir = run.make_workdir(plan)
+        click.echo(display_command(run.paconn_argv(plan, paconn), workdir))
+        return int(ExitCode.OK)
+    try:
+        problems, _ = run.remote_validate(plan, paconn, timeout)
+    except PaconnFailedError as exc:
+        _show_details(exc)
+        raise
+    _show_findings(findings, target.root, Severity.WARNING)
+    click.echo(f"pbxconn validate (offline rules):            {_counts(findings)}")
+    if problems:
+        click.echo(f"paconn validate (Microsoft certification):   {len(problems)} "
+                   f"message{'s' * (len(problems) != 1)}")
+        for line in problems:
+            click.echo(f"  {line}")
+    else:
+        click.echo("paconn validate (Microsoft certification):   passed")
+    failed = bool(run.errors_in(findings)) or bool(problems)
+    return int(ExitCode.FINDINGS if failed else ExitCode.OK)

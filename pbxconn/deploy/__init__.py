@@ -1,0 +1,1 @@
+"""Deploy connector packages with Microsoft's paconn (create, update, server-side validate)."""

@@ -1,0 +1,271 @@
+"""`pbxconn deploy` end to end: real pbxconn and paconn processes against the RP emulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from deploy_support import CARRIERS, ENVIRONMENT, TOKEN
+
+pytest.importorskip("paconn", reason="paconn is an optional extra: pip install 'pbxconn[deploy]'")
+
+pytestmark = pytest.mark.slow
+
+
+def deploy(pbxconn, project, emulator, *extra: str):
+    """Run `pbxconn deploy` for the project's carrier against the emulator."""
+    return pbxconn("deploy", "--carrier", project.carrier, "--environment", ENVIRONMENT,
+                   "--power-apps-url", emulator.url, *extra, cwd=project.root)
+
+
+def blob_bytes(emulator, url: str) -> bytes:
+    """What the emulator stored for a SAS download URL paconn built."""
+    assert url.startswith(emulator.blob_origin + "/"), url
+    path = url[len(emulator.blob_origin) + 1:].split("?")[0]
+    return emulator.blobs[path].body
+
+
+def assert_package_sent(emulator, project, properties: dict) -> None:
+    """The registration body carries every part of our package."""
+    swagger = project.json("apiDefinition.swagger.json")
+    ours = project.json("apiProperties.json")["properties"]
+    assert properties["openApiDefinition"] == swagger
+    assert properties["backendService"] == {"serviceUrl": f"https://{swagger['host']}/api/v2/"}
+    assert properties["description"] == swagger["info"]["description"]
+    assert properties["environment"] == {"name": ENVIRONMENT}
+    for key, value in ours.items():  # connection parameters, policies, script routing, brand...
+        assert properties[key] == value, key
+    assert properties["connectionParameters"] and properties["policyTemplateInstances"]
+    assert properties["scriptOperations"] == ours["scriptOperations"]
+    assert blob_bytes(emulator, properties["iconUri"]) == (project.package / "icon.png").read_bytes()
+    assert blob_bytes(emulator, properties["scriptDefinitionUrl"]) == (project.package / "script.csx").read_bytes()
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_create_sends_the_package_and_records_the_id(carrier, make_project, emulator, pbxconn):
+    project = make_project(carrier)
+    yaml_before = project.carrier_file.read_text(encoding="utf-8")
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode == 0, result.stderr
+    assert emulator.operations() == ["validateApiSwagger", "generateResourceStorage", "blob_put",
+                                     "blob_put", "create"]
+    validated = emulator.received("validateApiSwagger")[0]
+    assert validated.json() == project.json("apiDefinition.swagger.json")
+    assert "enableConnectorCertificationRules" not in validated.query
+    assert validated.headers["authorization"] == f"Bearer {TOKEN['access_token']}"
+    storage = emulator.received("generateResourceStorage")[0].json()
+    assert storage == {"environment": {"name": ENVIRONMENT}}
+    puts = {r.path.rsplit("/", 1)[-1]: r for r in emulator.received("blob_put")}
+    assert puts["icon.png"].headers["x-ms-blob-content-type"] == "image/png"
+    assert puts["script.csx"].body == (project.package / "script.csx").read_bytes()
+
+    create = emulator.received("create")[0]
+    assert create.query["$filter"] == [f"environment eq '{ENVIRONMENT}'"]
+    properties = create.json()["properties"]
+    swagger = project.json("apiDefinition.swagger.json")
+    assert properties["displayName"] == swagger["info"]["title"]
+    assert_package_sent(emulator, project, properties)
+
+    (connector_id,) = emulator.apis
+    assert f"created connector {connector_id}" in result.stdout
+    yaml_after = project.carrier_file.read_text(encoding="utf-8")
+    assert yaml_after.startswith(yaml_before)  # the hand-written text is untouched
+    assert yaml.safe_load(yaml_after)["paconn"] == {"connector_id": connector_id, "environment": ENVIRONMENT}
+    assert not (project.package / "settings.json").read_text().count(connector_id)  # committed file untouched
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_download_returns_our_files_and_update_sends_the_same(carrier, make_project, emulator, pbxconn,
+                                                              paconn, tmp_path):
+    project = make_project(carrier)
+    assert deploy(pbxconn, project, emulator).returncode == 0
+    (connector_id,) = emulator.apis
+    created = emulator.received("create")[0].json()["properties"]
+
+    download = tmp_path / "download"
+    got = paconn("download", "-e", ENVIRONMENT, "-c", connector_id, "-d", str(download),
+                 "--pau", emulator.url, cwd=tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert json.loads((download / "apiDefinition.swagger.json").read_text()) == \
+        project.json("apiDefinition.swagger.json")
+    assert json.loads((download / "apiProperties.json").read_text()) == project.json("apiProperties.json")
+    for name in ("icon.png", "script.csx"):
+        assert (download / name).read_bytes() == (project.package / name).read_bytes(), name
+
+    result = deploy(pbxconn, project, emulator, "--connector-id", connector_id)
+
+    assert result.returncode == 0, result.stderr
+    assert f"updated connector {connector_id}" in result.stdout
+    assert emulator.operations()[-5:] == ["validateApiSwagger", "generateResourceStorage", "blob_put",
+                                          "blob_put", "update"]
+    update = emulator.received("update")[0]
+    assert update.path.endswith(f"/apis/{connector_id}")
+    assert update.query["$filter"] == [f"environment eq '{ENVIRONMENT}'"]
+    properties = update.json()["properties"]
+    assert "displayName" not in properties
+    assert_package_sent(emulator, project, properties)
+    same = {k: v for k, v in created.items() if k not in ("displayName", "iconUri", "scriptDefinitionUrl")}
+    assert {k: v for k, v in properties.items() if k not in ("iconUri", "scriptDefinitionUrl")} == same
+
+
+def test_second_deploy_updates_the_recorded_connector(make_project, emulator, pbxconn):
+    project = make_project("tele2")
+    assert deploy(pbxconn, project, emulator).returncode == 0
+    (connector_id,) = emulator.apis
+    recorded = project.carrier_file.read_text(encoding="utf-8")
+
+    # no --environment and no --connector-id: both come from carriers/tele2.yaml
+    result = pbxconn("deploy", "--carrier", "tele2", "--power-apps-url", emulator.url, cwd=project.root)
+
+    assert result.returncode == 0, result.stderr
+    assert emulator.operations()[-1] == "update"
+    assert emulator.received("update")[0].path.endswith(connector_id)
+    assert project.carrier_file.read_text(encoding="utf-8") == recorded
+
+
+def test_server_error_is_shown_and_nothing_is_recorded(make_project, emulator, pbxconn):
+    project = make_project("tele2")
+    before = project.carrier_file.read_bytes()
+    body = {"error": {"code": "InvalidApiProperties", "message": "Policy template 'pollingtrigger' is unknown."}}
+    emulator.fail["create"] = (400, json.dumps(body).encode(), "application/json")
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("pbxconn: error: paconn create failed: 400 Client Error")
+    assert "InvalidApiProperties: Policy template 'pollingtrigger' is unknown." in last
+    assert "Traceback" not in result.stderr
+    assert project.carrier_file.read_bytes() == before
+
+
+def test_error_page_that_is_not_json_gives_one_clear_line(make_project, emulator, pbxconn):
+    project = make_project("lmt")
+    emulator.fail["generateResourceStorage"] = (502, b"<html><body>Bad Gateway</body></html>", "text/html")
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "pbxconn: error: paconn create failed: the Power Apps service answered at "
+        "generateResourceStorage with an HTTP error whose body is not JSON (a gateway or proxy "
+        "page?); paconn cannot show it")
+
+
+def test_no_token_is_one_clear_message(make_project, emulator, pbxconn, child_env, tmp_path):
+    project = make_project("tele2")
+    empty_home = tmp_path / "empty-home"
+    empty_home.mkdir()
+
+    result = pbxconn("deploy", "--carrier", "tele2", "--environment", ENVIRONMENT,
+                     "--power-apps-url", emulator.url, cwd=project.root, env={**child_env, "HOME": str(empty_home)})
+
+    assert result.returncode == 2
+    assert "pbxconn: error:" in result.stderr and "not logged in to paconn: no token file" in result.stderr
+    assert "paconn login" in result.stderr
+    assert emulator.requests == []
+
+
+def test_expired_token_is_one_clear_message(make_project, emulator, pbxconn, home):
+    project = make_project("tele2")
+    (home / ".paconn" / "accessTokens.json").write_text(json.dumps({**TOKEN, "expires_on": 1_600_000_000}))
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode == 2
+    assert "paconn login token expired at 2020-09-13" in result.stderr
+    assert emulator.requests == []
+
+
+def test_missing_environment_is_one_clear_message(make_project, emulator, pbxconn):
+    project = make_project("tele2")
+
+    result = pbxconn("deploy", "--carrier", "tele2", "--power-apps-url", emulator.url, cwd=project.root)
+
+    assert result.returncode == 2
+    assert "no Power Platform environment id" in result.stderr
+    assert "--environment" in result.stderr
+    assert emulator.requests == []
+
+
+def test_missing_paconn_is_one_clear_message(make_project, emulator, pbxconn, child_env):
+    project = make_project("tele2")
+    env = {**child_env, "PBXCONN_PACONN": "/nonexistent/paconn"}
+
+    result = pbxconn("deploy", "--carrier", "tele2", "--environment", ENVIRONMENT, cwd=project.root, env=env)
+
+    assert result.returncode == 2
+    assert "pip install 'pbxconn[deploy]'" in result.stderr
+    assert emulator.requests == []
+
+
+def test_dry_run_prints_the_command_that_then_works(make_project, emulator, pbxconn, child_env):
+    import subprocess
+
+    project = make_project("tele2")
+
+    result = deploy(pbxconn, project, emulator, "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert emulator.requests == []
+    command = result.stdout.strip()
+    assert command.startswith("cd ") and " create --settings deploy-settings.json --overwrite-settings" in command
+    ran = subprocess.run(["bash", "-c", command], env=child_env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert emulator.operations()[-1] == "create"
+
+
+def test_validator_errors_refuse_the_deploy(make_project, emulator, pbxconn):
+    project = make_project("tele2")
+    path = project.package / "apiDefinition.swagger.json"
+    swagger = json.loads(path.read_text())
+    first = next(iter(swagger["paths"].values()))
+    second = dict(first)
+    swagger["paths"]["/duplicate/{contact_id}/x"] = second  # same operationIds twice
+    path.write_text(json.dumps(swagger, indent=4) + "\n")
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode == 1
+    assert "refusing to deploy tele2" in result.stderr
+    assert emulator.requests == []
+
+
+def test_a_bom_is_refused_before_paconn_runs(make_project, emulator, pbxconn):
+    project = make_project("lmt")
+    path = project.package / "apiProperties.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+    result = deploy(pbxconn, project, emulator)
+
+    assert result.returncode in (1, 2)  # the validator or the paconn pre-check, whichever sees it first
+    assert "BOM" in result.stderr or "byte order mark" in result.stderr
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize("verdict, code", [("", 0), ("Warning: Operation 'Dial' has no summary.\r\n"
+                                                     "Warning: Trigger 'CallStarted' has no description.", 1)])
+def test_remote_validate_shows_both_verdicts(verdict, code, make_project, emulator, pbxconn):
+    project = make_project("tele2")
+    emulator.validate_verdict = verdict
+
+    result = pbxconn("deploy", "--carrier", "tele2", "--remote-validate", "--power-apps-url", emulator.url,
+                     cwd=project.root)
+
+    assert result.returncode == code, result.stderr
+    assert emulator.operations() == ["validateApiSwagger"]
+    request = emulator.received("validateApiSwagger")[0]
+    assert request.query["enableConnectorCertificationRules"] == ["true"]
+    assert request.json() == project.json("apiDefinition.swagger.json")
+    assert "pbxconn validate (offline rules):" in result.stdout
+    if verdict:
+        assert "2 messages" in result.stdout
+        assert "  Warning: Operation 'Dial' has no summary." in result.stdout.splitlines()
+    else:
+        assert "paconn validate (Microsoft certification):   passed" in result.stdout
