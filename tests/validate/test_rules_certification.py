@@ -24,7 +24,8 @@ def _png(width: int, height: int) -> bytes:
 def _swagger() -> dict:
     return {
         "swagger": "2.0",
-        "info": {"title": "Demo PBX", "version": "1.0"},
+        "info": {"title": "Demo PBX", "version": "1.0",
+                 "contact": {"name": "Demo", "url": "https://pbx.example.com", "email": "support@example.com"}},
         "host": "pbx.example.com",
         "paths": {"/calls": {"get": {
             "operationId": "ListCalls", "summary": "List calls",
@@ -88,6 +89,9 @@ BAD: dict[str, Callable[[], Package]] = {
     "SummaryEqualsDescription": lambda: _sw(lambda s: _op(s).__setitem__("description", "List calls.")),
     "ParameterSummaryTooLong": lambda: _sw(lambda s: _op(s)["parameters"][0].__setitem__("x-ms-summary", "L" * 81)),
     "OperationIdNotPascalCase": lambda: _sw(lambda s: _op(s).__setitem__("operationId", "list_calls")),
+    "OperationSummaryMissing": lambda: _sw(lambda s: _op(s).__setitem__("summary", "  ")),
+    "OperationDescriptionMissing": lambda: _sw(lambda s: _op(s).pop("description")),
+    "ContactIncomplete": lambda: _sw(lambda s: s["info"]["contact"].pop("email")),
 }
 
 
@@ -140,3 +144,7 @@ def test_lone_swagger_file_needs_no_readme(tmp_path) -> None:
     path = tmp_path / "apiDefinition.swagger.json"
     path.write_text(json.dumps(_swagger()))
     assert codes(Package.load(path), "ReadmeMissing") == []
+
+
+def test_missing_contact_is_left_to_required_property_missing() -> None:
+    assert codes(_sw(lambda s: s["info"].pop("contact")), "ContactIncomplete") == []
