@@ -148,9 +148,12 @@ class SchemaViolation(Rule):
     def check(self, node: Any, ctx: Any) -> Iterator[Violation]:
         if ctx.swagger is None:
             return
+        reported: set[tuple] = set()
         for error in swagger_validator().iter_errors(ctx.swagger):
             path = tuple(error.instance_path)
-            yield Violation({"detail": _describe(error)}, path)
+            if path not in reported:  # one finding per node; alternatives explain the same defect
+                reported.add(path)
+                yield Violation({"detail": _describe(error)}, path)
         # jsonschema-rs' bundled draft-04 meta-schema does not require unique `enum` values
         for path in _duplicate_enums(ctx.swagger, ()):
             yield Violation({"detail": "enum values are not unique"}, path)
