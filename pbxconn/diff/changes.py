@@ -80,7 +80,9 @@ _KINDS = [
                "{operation}: default of internal input {param} changed from {old} to {new}",
                "The `default` of an internal parameter (which users cannot set) changed."),
     ChangeKind("ParameterMadeInternal", B, "{operation}: visible input {param} made internal",
-               "A visible parameter became `x-ms-visibility: internal`: values users set are ignored."),
+               "A parameter or field users could set became `x-ms-visibility: internal`: values they "
+               "set are ignored. (Not when everything in it was already internal or is filled by "
+               "the platform, like `x-ms-notification-url`.)"),
     # --- outputs -------------------------------------------------------------------------
     ChangeKind("ResponseRemoved", B, "{operation}: success response {status} removed",
                "A 2xx or default response was removed.", side="old"),
@@ -132,6 +134,16 @@ _KINDS = [
                "A new `x-ms-notification-content`."),
     ChangeKind("NotificationFieldAdded", N, "{operation}: notification field {field} added",
                "A new notification field."),
+    ChangeKind("ResponseFieldFormatAdded", N, "{operation}: response field {field} now has format {new}",
+               "A response field without a `format` gained one: the values sent are the same, the "
+               "designer shows a more precise type."),
+    ChangeKind("NotificationFieldFormatAdded", N,
+               "{operation}: notification field {field} now has format {new}",
+               "A notification field without a `format` gained one."),
+    ChangeKind("UnusedNotificationRemoved", N,
+               "notification content of {path}, a path without operations, removed",
+               "An `x-ms-notification-content` on a path item that has no operation (nothing can "
+               "use it) was removed.", side="old"),
     ChangeKind("SummaryChanged", N, "{subject}: {key} changed from {old} to {new}",
                "`summary`, `x-ms-summary`, `title` or a display name changed."),
     ChangeKind("DescriptionChanged", N, "{subject}: {key} changed", "A description changed."),

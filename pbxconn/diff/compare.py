@@ -289,6 +289,10 @@ def _path_notifications(c: _Changes, old_doc: dict, new_doc: dict, old_ops: list
         target = path_map.get(path, path)
         seen_new.add(target)
         new_item = _dict(new_paths.get(target))
+        if not any(op.path == path for op in old_ops) and target not in {op.path for op in new_ops}:
+            if key not in new_item:
+                c.add("UnusedNotificationRemoved", ("paths", path, key), ("paths",), path=path)
+                continue
         name = next((op.name for op in new_ops if op.path == target), None) or \
             next((op.name for op in old_ops if op.path == path), path)
         _notification(c, name, item.get(key), new_item.get(key), ("paths", path, key), ("paths", target, key),
@@ -426,7 +430,8 @@ def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, 
               old=old.get("default"), new=new.get("default"))
     _visibility(c, f"{name}: input {label}", old.get("x-ms-visibility"), new.get("x-ms-visibility"),
                 op_ + ("x-ms-visibility",), np_ + ("x-ms-visibility",),
-                None if parent_hidden else "ParameterMadeInternal", operation=name, param=label)
+                None if parent_hidden or not user_settable(old) else "ParameterMadeInternal",
+                operation=name, param=label)
     for key in ("description", "x-ms-summary", "title"):
         _text(c, f"{name}: input {label}", old, new, op_, np_, key)
     if "schema" in old or "schema" in new:
@@ -434,6 +439,21 @@ def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, 
         _input(c, name, label, os_, ns_, op_ + ("schema",), np_ + ("schema",), False, False, old_hidden, new_hidden)
     _properties_in(c, name, label, old, new, op_, np_, old_hidden, new_hidden)
     _others(c, f"{name}: input {label}", old, new, op_, np_, _INPUT_HANDLED)
+
+
+def user_settable(node: Any) -> bool:
+    """Whether an input holds anything users fill in: not internal, not the platform's
+    `x-ms-notification-url`, and (for an object) at least one such field."""
+    if not isinstance(node, dict) or node.get("x-ms-notification-url") is True:
+        return False
+    if node.get("x-ms-visibility") == "internal":
+        return False
+    if isinstance(node.get("schema"), dict):
+        return user_settable(node["schema"])
+    props = node.get("properties")
+    if isinstance(props, dict) and props:
+        return any(user_settable(child) for child in props.values())
+    return True
 
 
 def _properties_in(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, np_: Path,
@@ -524,7 +544,12 @@ def _output(c: _Changes, name: str, kind: str, label: str, old: dict, new: dict,
     """Compare one output schema (recursively): fields removed, added, retyped."""
     shown = label or "(body)"
     for aspect in ("type", "format"):
-        if old.get(aspect) != new.get(aspect):
+        if old.get(aspect) == new.get(aspect):
+            continue
+        if aspect == "format" and old.get("format") is None and old.get("type") == new.get("type"):
+            c.add(f"{kind}FieldFormatAdded", op_, np_ + (aspect,), operation=name, field=shown,
+                  new=new.get(aspect))
+        else:
             c.add(f"{kind}FieldTypeChanged", op_ + (aspect,), np_ + (aspect,), operation=name, field=shown,
                   aspect=aspect, old=old.get(aspect), new=new.get(aspect))
     if ("items" in old or "items" in new) and old.get("type") == new.get("type"):
