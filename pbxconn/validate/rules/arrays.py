@@ -15,6 +15,7 @@ class ArrayHasNoItems(_HolderRule):
     Why it matters: the designer cannot show or build the array's elements; Swagger requires `items` on array parameters.
     Fix: add an `items` schema."""
 
+    keys = ("type",)
     category = "Arrays"
     severity = W
     message = "{where}: array has no items"
@@ -30,6 +31,7 @@ class RequiredPropertyArrayEmpty(_HolderRule):
     Why it matters: Swagger's schema requires at least one entry; an empty list says nothing.
     Fix: remove `required`."""
 
+    keys = ("required",)
     category = "Arrays"
     severity = W
     message = "{where}: required is an empty array"

@@ -16,6 +16,7 @@ class CollectionFormatValueNotSupported(_HolderRule):
     Why it matters: the platform cannot serialise the array in that format.
     Fix: use one of the supported formats (multi only on query or formData parameters)."""
 
+    keys = ("collectionFormat",)
     category = "NotSupported"
     severity = W
     message = "{where}: collectionFormat {value!r} is not supported here"
@@ -57,6 +58,7 @@ class SwaggerKeywordNotSupported(_HolderRule):
     Why it matters: the keyword is ignored, so the constraint it states is never applied.
     Fix: remove the keyword (enforce the constraint in the service)."""
 
+    keys = UNSUPPORTED_KEYWORDS
     category = "NotSupported"
     severity = W
     message = "{where}: keyword {keyword!r} is not supported"

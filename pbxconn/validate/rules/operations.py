@@ -165,6 +165,9 @@ def is_trigger(node: OperationNode) -> bool:
 
 def has_notification_url(ctx: Any, node: OperationNode) -> bool:
     """Whether a parameter or body property of the operation is marked x-ms-notification-url."""
+    if not text_has(ctx, '"x-ms-notification-url"'):
+        return False
+
     def build() -> bool:
         for p in node.parameters:
             param = as_dict(p.param)
@@ -205,8 +208,10 @@ DYNAMIC_KEYS = ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema
 def dynamic_calls(ctx: Any) -> list[tuple[str, Mapping, tuple, Any]]:
     """Every dynamic extension object: (extension name, value, pointer, calling OperationNode or None)."""
     def build() -> list:
-        out = []
+        out: list = []
         seen: set[tuple] = set()
+        if not text_has(ctx, '"x-ms-dynamic-'):
+            return out
 
         def add(holder: Mapping, ptr: tuple, caller: Any) -> None:
             for key in DYNAMIC_KEYS:
@@ -1350,16 +1355,19 @@ class PartialDuplicateOperationPath(MicrosoftRule):
     message = "{method} {path!r} can shadow {method} {other!r}"
 
     def check(self, node, ctx):
-        by_method: dict[str, list[str]] = {}
+        buckets: dict[tuple, list[tuple[str, tuple, str]]] = {}
         for op in operations(ctx):
-            by_method.setdefault(op.method, []).append(op.path)
-        for method, paths in sorted(by_method.items()):
-            split = [(p, _segments(p)) for p in paths]
-            for i, (a, sa) in enumerate(split):
-                for b, sb in split[i + 1:]:
-                    if len(sa) != len(sb) or _VAR.sub("{}", a) == _VAR.sub("{}", b):
+            segs = tuple(None if _VAR.fullmatch(x) else x for x in _segments(op.path))
+            buckets.setdefault((op.method, len(segs)), []).append((op.path, segs, _VAR.sub("{}", op.path)))
+        for (method, _), items in sorted(buckets.items()):
+            for i, (a, sa, shape_a) in enumerate(items):
+                for b, sb, shape_b in items[i + 1:]:
+                    if shape_a == shape_b:
                         continue
-                    if all(x == y or _VAR.fullmatch(x) or _VAR.fullmatch(y) for x, y in zip(sa, sb)):
+                    for x, y in zip(sa, sb):
+                        if x is not None and y is not None and x != y:
+                            break
+                    else:
                         yield Violation({"method": method.upper(), "path": b, "other": a}, ("paths", b))
 
 
@@ -1638,34 +1646,62 @@ not_implemented(
 # --------------------------------------------------------------------------- keyword holders
 
 
-def keyword_holders(ctx: Any) -> list[tuple[Mapping, tuple, str]]:
+def keyword_holders(ctx: Any) -> list[tuple[Mapping, tuple, str | None]]:
     """Every object that can carry schema keywords (type, enum, default, minimum, ...):
-    non-body parameters and their `items`, and every schema. (object, pointer, label);
-    each place once."""
+    non-body parameters and their `items`, and every schema. (object, pointer, label or None
+    for a schema, see `holder_label`); each place once."""
     def build() -> list:
         out: list = []
         seen: set[tuple] = set()
-
-        def add(obj: Any, ptr: tuple, label: str) -> None:
-            key = tuple(str(x) for x in ptr)
-            if isinstance(obj, dict) and key not in seen:
-                seen.add(key)
-                out.append((obj, ptr, label))
-
         for p in getattr(ctx, "parameters", None) or ():
             param = p.param
-            if not isinstance(param, dict) or param.get("in") == "body":
+            if not isinstance(param, dict) or param.get("in") == "body" or p.pointer in seen:
                 continue
+            seen.add(p.pointer)
             label = f"parameter {param.get('name')!r}"
-            add(param, p.pointer, label)
+            out.append((param, p.pointer, label))
             items, ptr, depth = param.get("items"), p.pointer + ("items",), 0
             while isinstance(items, dict) and depth < 20:
-                add(items, ptr, label + " items")
+                out.append((items, ptr, label + " items"))
                 items, ptr, depth = items.get("items"), ptr + ("items",), depth + 1
         for s in getattr(ctx, "schemas", None) or ():
-            add(s.schema, s.pointer, schema_label(s.pointer))
+            if isinstance(s.schema, dict):
+                out.append((s.schema, s.pointer, None))
         return out
     return memo(ctx, "keyword_holders", build)
+
+
+def holders_with(ctx: Any, key: str) -> list[tuple[Mapping, tuple, str | None]]:
+    """The keyword holders that contain `key` (buckets built in one pass over all holders)."""
+    def build() -> dict[str, list]:
+        buckets: dict[str, list] = {}
+        for entry in keyword_holders(ctx):
+            for k in entry[0]:
+                if k in HOLDER_KEYS:
+                    buckets.setdefault(k, []).append(entry)
+        return buckets
+    return memo(ctx, "holder_buckets", build).get(key, [])
+
+
+HOLDER_KEYS = frozenset((
+    "type", "enum", "required", "default", "x-ms-enum-values", "collectionFormat", "uniqueItems", "multipleOf",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
+    "maxItems", "minProperties", "maxProperties", "pattern", "format"))
+
+
+def text_has(ctx: Any, token: str) -> bool:
+    """Whether the swagger text contains `token` (a cheap test before walking for a rare keyword)."""
+    def build() -> bool:
+        files = getattr(ctx, "files", None)
+        source = files.get("swagger") if isinstance(files, dict) else None
+        text = getattr(source, "text", None)
+        return True if not isinstance(text, str) else token in text
+    return memo(ctx, "text:" + token, build)
+
+
+def holder_label(label: str | None, ptr: tuple) -> str:
+    """A short human name of a keyword holder: its parameter name or its schema's place."""
+    return label if label is not None else schema_label(ptr)
 
 
 def schema_label(ptr: tuple) -> str:
@@ -1675,31 +1711,39 @@ def schema_label(ptr: tuple) -> str:
 
 
 class _HolderRule(MicrosoftRule):
-    """A rule over every keyword holder; subclasses implement `test(obj) -> args or None`."""
+    """A rule over the keyword holders containing one of `keys`; subclasses implement `test`."""
 
     subject = "package"
-    key = ""
+    keys: tuple[str, ...] = ()
 
     def test(self, obj: Mapping, ctx: Any) -> Iterator[tuple[dict, tuple]]:
         raise NotImplementedError
 
     def check(self, node, ctx):
-        for obj, ptr, label in keyword_holders(ctx):
-            for args, sub in self.test(obj, ctx):
-                yield Violation({"where": label, **args}, ptr + sub)
+        done: set[int] = set()
+        for key in self.keys:
+            if not text_has(ctx, f'"{key}"'):
+                continue
+            for obj, ptr, label in holders_with(ctx, key):
+                if len(self.keys) > 1:
+                    if id(obj) in done:
+                        continue
+                    done.add(id(obj))
+                for args, sub in self.test(obj, ctx):
+                    yield Violation({"where": holder_label(label, ptr), **args}, ptr + sub)
 
 
 def _duplicates(values: list) -> list:
     """Values that occur more than once (first repeat of each), by JSON equality."""
-    seen: list = []
+    seen: set = set()
     dupes: list = []
     for v in values:
-        probe = (json_type(v), v)
+        probe = (json_type(v), v if not isinstance(v, (dict, list)) else repr(v))
         if probe in seen:
             if probe not in dupes:
                 dupes.append(probe)
         else:
-            seen.append(probe)
+            seen.add(probe)
     return [v for _, v in dupes]
 
 
@@ -1709,6 +1753,7 @@ class ArrayDuplicateValue(_HolderRule):
     Why it matters: Swagger requires these arrays to have unique items.
     Fix: remove the repeated value."""
 
+    keys = ("enum", "required")
     category = "Operations"
     severity = W
     message = "{where}: {keyword} lists {value!r} more than once"
@@ -1758,6 +1803,7 @@ class DuplicateEnumValuesInExtension(_HolderRule):
     Why it matters: the dropdown shows two names for one value.
     Fix: keep one entry per value."""
 
+    keys = ("x-ms-enum-values",)
     category = "Operations"
     severity = W
     message = "{where}: x-ms-enum-values maps {value!r} more than once"
@@ -1774,6 +1820,7 @@ class InvalidEnumValue(_HolderRule):
     Why it matters: the value can never be valid input or output.
     Fix: write the members with the declared type (e.g. 1, not "1", for integer)."""
 
+    keys = ("enum",)
     category = "Operations"
     severity = W
     message = "{where}: enum value {value!r} is not of type {type}"
@@ -1793,6 +1840,7 @@ class InvalidEnumValuesExtensionValue(_HolderRule):
     Why it matters: the dropdown offers a value the schema does not allow.
     Fix: add the value to `enum` or remove the item."""
 
+    keys = ("x-ms-enum-values",)
     category = "Operations"
     severity = W
     message = "{where}: x-ms-enum-values value {value!r} is not in enum"

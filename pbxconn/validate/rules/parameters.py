@@ -55,17 +55,8 @@ class ParameterListContainsFormDataAndBody(MicrosoftRule):
 
 def parameter_refs(ctx: Any) -> Iterator[tuple[Any, tuple]]:
     """Every `$ref` written in a parameters list: (ref value, pointer of the $ref)."""
-    for path, item in as_dict(doc(ctx).get("paths")).items():
-        if not isinstance(item, dict):
-            continue
-        places = [(item.get("parameters"), ("paths", path, "parameters"))]
-        for method, op in item.items():
-            if isinstance(op, dict) and method in ("get", "put", "post", "delete", "options", "head", "patch"):
-                places.append((op.get("parameters"), ("paths", path, method, "parameters")))
-        for raw, at in places:
-            for i, entry in enumerate(as_list(raw)):
-                if isinstance(entry, dict) and "$ref" in entry:
-                    yield entry["$ref"], at + (i, "$ref")
+    from pbxconn.validate.rules.properties import parameter_list_refs
+    return parameter_list_refs(ctx)
 
 
 def ref_kind(ref: Any, section: str) -> str:

@@ -8,17 +8,65 @@ from typing import Any, Iterator, Mapping
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules.operations import (
-    HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type,
+    HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, text_has,
     memo, op_label, operations, walk_schema,
 )
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
+_REF_KEY = re.compile(r'"\$ref"\s*:')
+_REF_STR = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_REF_LONE = re.compile(r'\{\s*"\$ref"\s*:\s*"(?:[^"\\]|\\.)*"\s*\}')
+
+
+def refs_clean(ctx: Any) -> bool:
+    """Fast text test: every `$ref` is alone in its object and names an existing definition."""
+    source = ctx.files.get("swagger") if isinstance(getattr(ctx, "files", None), dict) else None
+    text = getattr(source, "text", None)
+    if not isinstance(text, str):
+        return False
+    values = _REF_STR.findall(text)
+    count = len(_REF_KEY.findall(text))
+    if count != len(values) or len(_REF_LONE.findall(text)) != count:
+        return False
+    root = doc(ctx)
+    uses = {"definitions": 0, "parameters": 0, "responses": 0}
+    for raw in values:
+        section, _, name = raw[2:].partition("/")
+        if not raw.startswith("#/") or section not in uses or not name or "/" in name or "~" in name \
+                or "\\" in name or name not in as_dict(root.get(section)):
+            return False
+        uses[section] += 1
+    # parameter and response references must all sit where such objects are expected
+    expected_params = sum(1 for _ in parameter_list_refs(ctx))
+    expected_responses = sum(1 for op in operations(ctx) for r in as_dict(as_dict(op.op).get("responses")).values()
+                             if isinstance(r, dict) and "$ref" in r)
+    return uses["parameters"] == expected_params and uses["responses"] == expected_responses
+
+
+def parameter_list_refs(ctx: Any) -> Iterator[tuple[Any, tuple]]:
+    """Every `$ref` written in a parameters list of a path item or operation: (ref value, pointer)."""
+    for path, item in as_dict(doc(ctx).get("paths")).items():
+        if not isinstance(item, dict):
+            continue
+        places = [(item.get("parameters"), ("paths", path, "parameters"))]
+        for method, op in item.items():
+            if isinstance(op, dict) and method in HTTP_METHODS:
+                places.append((op.get("parameters"), ("paths", path, method, "parameters")))
+        for raw, at in places:
+            for i, entry in enumerate(as_list(raw)):
+                if isinstance(entry, dict) and "$ref" in entry:
+                    yield entry["$ref"], at + (i, "$ref")
+
+
 def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
-    """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object)."""
+    """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object).
+    Empty when `refs_clean` shows no `$ref` rule can fire (saves a walk of the whole document)."""
     def build() -> list:
         out: list = []
+        if refs_clean(ctx):
+            return out
         stack: list[tuple[Any, tuple]] = [(doc(ctx), ())]
         while stack:
             node, ptr = stack.pop()
@@ -161,6 +209,7 @@ class DefaultValueMustMatchType(_HolderRule):
     Why it matters: the platform sends or shows a value the service does not accept.
     Fix: write the default with the declared type."""
 
+    keys = ("default",)
     category = "Properties"
     severity = W
     message = "{where}: default {value!r} is not of type {type}"
@@ -177,6 +226,7 @@ class EnumMustContainAtLeastOneElement(_HolderRule):
     Why it matters: no value can ever be valid.
     Fix: list the allowed values or remove `enum`."""
 
+    keys = ("enum",)
     category = "Properties"
     severity = W
     message = "{where}: enum is empty"
@@ -242,6 +292,8 @@ class ExtensionNameNotValid(_PropRule):
 
 def filter_functions(ctx: Any) -> Iterator[tuple[Any, tuple, bool]]:
     """(filterFunctions value, pointer, is in an input schema) for each schema that has one."""
+    if not text_has(ctx, '"filterFunctions"'):
+        return
     for s in getattr(ctx, "schemas", None) or ():
         caps = as_dict(s.schema).get("x-ms-capabilities")
         for holder, sub in ((s.schema, ()), (caps, ("x-ms-capabilities",))):
@@ -411,6 +463,8 @@ class InvalidStringBinaryProperty(_PropRule):
     message = "{operation}: binary string at {where} is nested in the body"
 
     def check(self, node, ctx):
+        if not text_has(ctx, '"binary"'):
+            return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):
             if chain and sub.get("type") == "string" and sub.get("format") == "binary" and ptr not in seen:
@@ -445,6 +499,7 @@ class MissingEnumValuesDisplayName(_HolderRule):
     Why it matters: the dropdown has nothing to show for the value.
     Fix: add a displayName."""
 
+    keys = ("x-ms-enum-values",)
     category = "Properties"
     severity = W
     message = "{where}: x-ms-enum-values item {index} has no displayName"
@@ -461,6 +516,7 @@ class MultipleOfMustBeGreaterThanZero(_HolderRule):
     Why it matters: no number satisfies it, so every input fails validation.
     Fix: use a positive number."""
 
+    keys = ("multipleOf",)
     category = "Properties"
     severity = W
     message = "{where}: multipleOf {value!r} must be greater than 0"
@@ -497,6 +553,8 @@ class PropertyMustBeRequired(_PropRule):
     message = "{operation}: internal property {name!r} has a default but is not required"
 
     def check(self, node, ctx):
+        if not text_has(ctx, '"internal"'):
+            return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):
             if not chain or sub.get("x-ms-visibility") != "internal" or "default" not in sub or ptr in seen:
@@ -591,6 +649,8 @@ class RequiredReadOnlyPropertyNotAllowedAsInput(_PropRule):
     message = "{operation}: input property {name!r} is both readOnly and required"
 
     def check(self, node, ctx):
+        if not text_has(ctx, '"readOnly"'):
+            return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):
             if not chain or sub.get("readOnly") is not True or ptr in seen:
