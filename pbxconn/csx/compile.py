@@ -276,6 +276,11 @@ def classify_failure(text: str, diagnostics: Sequence[Diagnostic]) -> CompileRes
         detail = f"{construct.text} at line {construct.line}" if construct else in_script[0].message
         return CompileResult("not-checkable", list(diagnostics),
                              reason=f"uses C# newer than Mono's compiler supports: {detail}")
+    newtonsoft = next((d for d in in_script if d.code in ("CS1061", "CS0117", "CS1501")
+                       and "`Newtonsoft.Json" in d.message), None)
+    if newtonsoft is not None:
+        return CompileResult("not-checkable", list(diagnostics),
+                             reason=f"uses Newtonsoft.Json API newer than the local Newtonsoft.Json: {newtonsoft}")
     missing = _missing_assembly(in_script, parsed)
     if missing:
         return CompileResult("not-checkable", list(diagnostics),
