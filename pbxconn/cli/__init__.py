@@ -77,4 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("pbxconn: interrupted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # a bug: still one line, unless --debug asks for the traceback
+        if debug:
+            raise
+        click.echo(f"pbxconn: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                   err=True)
+        sys.exit(int(ExitCode.USAGE))
     sys.exit(int(code or 0))

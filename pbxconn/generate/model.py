@@ -156,7 +156,7 @@ class _Builder:
     def returns_schema(self, returns: dict[str, Any], where: tuple[str, list]) -> dict[str, Any]:
         """Schema of `data` for an operation's `returns`."""
         if "entity" in returns:
-            return {"$ref": f"#/definitions/{self.definition_name(returns['entity'], where + ('entity',))}"}
+            return {"$ref": f"#/definitions/{self.definition_name(returns['entity'], (where[0], where[1] + ['entity']))}"}
         if "list" in returns:
             ref = {"$ref": f"#/definitions/{self.definition_name(returns['list'], where)}"}
             return {"type": "array", "items": ref, "description": "The matching items, newest first.", "x-ms-summary": "Items"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ def _validator(name: str, part: str | None):
 def check(source: YamlSource, schema: str, part: str | None = None) -> None:
     """Raise an InputError at the offending key when `source` does not match the schema."""
     validator = _validator(schema, part)
-    errors = sorted(validator.iter_errors(source.data), key=lambda e: (list(e.absolute_path), e.message))
+    # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
+    errors = sorted(validator.iter_errors(source.data),
+                    key=lambda e: (e.validator != "additionalProperties", [str(p) for p in e.absolute_path], e.message))
     if not errors:
         return
     error = _most_specific(errors[0])
@@ -51,9 +54,12 @@ def _most_specific(error):
 def _explain(error) -> str:
     validator = error.validator
     if validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(error.schema.get("properties", {})) or "none"
-        return f"unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
+        known = list(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        close = difflib.get_close_matches(str(extra[0]), known, n=1) if extra else []
+        if close:
+            return f"unknown key {extra[0]!r}; did you mean {close[0]!r}?"
+        return f"unknown key {', '.join(map(repr, extra))} (allowed: {', '.join(known) or 'none'})"
     if validator == "required":
         return error.message.replace("is a required property", "is missing (required)")
     if validator == "type":

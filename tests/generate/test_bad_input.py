@@ -1,0 +1,119 @@
+"""Bad input stops the build with file:line:column, the key path and what was expected;
+exit code 2; nothing written. Each case runs the real `pbxconn` command."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+
+def run(project, *args):
+    return subprocess.run([sys.executable, "-m", "pbxconn", "build", "--root", str(project), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def snapshot(project):
+    folder = project / "connectors"
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+CASES = [
+    # (file, old, new, expected location prefix, expected words in the message)
+    ("carriers/tele2.yaml", "host: mobili-stotele.tele2.lt", "host: https://mobili-stotele.tele2.lt",
+     "carriers/tele2.yaml:9:", ["host", "bare host name"]),
+    ("carriers/tele2.yaml", 'brand_color: "#31ab3d"', 'brand_color: "green"',
+     "carriers/tele2.yaml:19:", ["icon.brand_color", "#rrggbb"]),
+    ("carriers/tele2.yaml", "email: integrations@tele2.lt", "email: integrations.tele2.lt",
+     "carriers/tele2.yaml:13:", ["contact.email", "e-mail"]),
+    ("carriers/tele2.yaml", "categories: [Communication, IT Operations]", "categories: [Communication, Telephony]",
+     "carriers/tele2.yaml:16:", ["categories.1", "Telephony", "IT Operations"]),
+    ("carriers/tele2.yaml", "service_name: Mobili Stotele ", "servce_name: Mobili Stotele ",
+     "carriers/tele2.yaml:6:", ["servce_name", "unknown key"]),
+    ("carriers/tele2.yaml", "publisher: Tele2 ", "# publisher: Tele2 ",
+     "carriers/tele2.yaml:", ["publisher", "missing"]),
+    ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: [Zvanu",
+     "carriers/lmt.yaml:", ["YAML syntax error"]),
+    ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: 42",
+     "carriers/lmt.yaml:5:", ["title", "expected string"]),
+    ("catalog/pbx/entities.yaml", "attempts: {type: integer, format: int32",
+     "attempts: {type: integr, format: int32",
+     "catalog/pbx/entities.yaml:", ["lost_call.fields.attempts.type", "integr"]),
+    ("catalog/pbx/triggers.yaml", "payload: [sender, voicemailID]\n", "payload: [sender, voicemailId]\n",
+     "catalog/pbx/triggers.yaml:", ["voicemailId", "voicemail"]),
+    ("catalog/pbx/actions.yaml", "returns: {entity: voip_endpoint}", "returns: {entity: voip_endpoints}",
+     "catalog/pbx/actions.yaml:", ["unknown entity", "voip_endpoints"]),
+]
+
+
+@pytest.mark.parametrize("file, old, new, location, words", CASES, ids=[c[2][:30] for c in CASES])
+def test_bad_input_is_reported_with_its_location_and_nothing_is_written(project, edit, file, old, new, location, words):
+    before = snapshot(project)
+    edit(project / file, old, new)
+    result = run(project)
+    assert result.returncode == 2, result.stderr
+    message = result.stderr
+    assert message.startswith(f"pbxconn: error: {location}"), message
+    for word in words:
+        assert word in message, (word, message)
+    assert "Traceback" not in message
+    assert snapshot(project) == before
+
+
+def test_a_template_error_names_the_template_file_and_line(project, edit):
+    before = snapshot(project)
+    edit(project / "templates/Readme.md.j2", "## Publisher: {{ carrier.publisher }}",
+         "## Publisher: {{ carrier.publisher_name }}")
+    result = run(project)
+    assert result.returncode == 2
+    assert "templates/Readme.md.j2:5" in result.stderr, result.stderr
+    assert "publisher_name" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_a_template_syntax_error_names_the_template_file_and_line(project, edit):
+    edit(project / "templates/apiProperties.json.j2", "  capabilities: []", "  capabilities: {{ [] }")
+    result = run(project)
+    assert result.returncode == 2
+    assert "templates/apiProperties.json.j2:" in result.stderr, result.stderr
+
+
+def test_an_icon_of_the_wrong_size_or_colour_is_refused(project):
+    from PIL import Image
+
+    Image.new("RGB", (200, 200), "#31ab3d").save(project / "carriers/icons/tele2.png")
+    result = run(project)
+    assert result.returncode == 2 and "200x200" in result.stderr and "230x230" in result.stderr
+    Image.new("RGB", (230, 230), "#ffffff").save(project / "carriers/icons/tele2.png")
+    result = run(project)
+    assert result.returncode == 2 and "#ffffff" in result.stderr and "#31ab3d" in result.stderr
+
+
+def test_a_validation_error_writes_nothing(project, edit):
+    before = snapshot(project)
+    # a polling trigger whose cursor points at a field its response does not have
+    edit(project / "catalog/pbx/entities.yaml", "  id_field: voicemailBoxID\n", "  id_field: boxName\n")
+    edit(project / "catalog/pbx/entities.yaml",
+         "    boxName: {type: string, title: Box name, description: Name of the voicemail box.}\n", "")
+    result = run(project)
+    assert result.returncode in (1, 2)
+    assert snapshot(project) == before
+
+
+def test_check_reports_drift_and_writes_nothing(project, edit):
+    edit(project / "catalog/pbx/actions.yaml", "summary: Get lost calls", "summary: Get the lost calls")
+    before = snapshot(project)
+    result = run(project, "--check")
+    assert result.returncode == 1
+    assert "connectors/tele2/apiDefinition.swagger.json" in result.stdout
+    assert "connectors/lmt/Readme.md" in result.stdout
+    assert snapshot(project) == before
+
+
+def test_unknown_carrier_is_a_usage_error(project):
+    result = run(project, "--carrier", "orange")
+    assert result.returncode == 2
+    assert "unknown carrier orange" in result.stderr and "tele2" in result.stderr
