@@ -1,0 +1,309 @@
+"""Microsoft's Swagger Validator rules, table "Metadata" (keyword consistency and the
+certification limits on info.title, info.description and summaries)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import Violation, register
+from pbxconn.validate.rules.operations import (
+    MicrosoftRule, _HolderRule, as_dict, as_list, doc, op_label, operations,
+)
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@register
+class AllowEmptyValueOnlyValidForQueryFormData(MicrosoftRule):
+    """What it does: flags `allowEmptyValue` on a parameter that is not in query or formData.
+    Why it matters: Swagger defines it only there; elsewhere it is ignored.
+    Fix: remove it."""
+
+    category = "Metadata"
+    subject = "parameter"
+    severity = W
+    message = "{location} parameter {name!r} cannot use allowEmptyValue"
+
+    def check(self, node, ctx):
+        param = node.param
+        if isinstance(param, dict) and "allowEmptyValue" in param and param.get("in") not in ("query", "formData"):
+            yield Violation({"location": param.get("in"), "name": param.get("name")}, node.pointer + ("allowEmptyValue",))
+
+
+@register
+class DiscriminatorMustBeARequiredStringProperty(MicrosoftRule):
+    """What it does: flags a `discriminator` naming a property that is not a required string property of the schema.
+    Why it matters: Swagger 2.0 requires the discriminator to be a required string; otherwise subtypes cannot be told apart.
+    Fix: declare the property as `type: string` and list it in `required`."""
+
+    category = "Metadata"
+    subject = "schema"
+    severity = W
+    message = "discriminator {name!r} of {where} is not a required string property"
+
+    def check(self, node, ctx):
+        schema = node.schema
+        name = schema.get("discriminator")
+        if name is None:
+            return
+        prop, _ = ctx.resolve(as_dict(schema.get("properties")).get(name)) if isinstance(name, str) else (None, None)
+        if not (isinstance(prop, dict) and prop.get("type") == "string" and name in as_list(schema.get("required"))):
+            yield Violation({"name": name, "where": "/".join(map(str, node.pointer))}, node.pointer + ("discriminator",))
+
+
+class _Requires(_HolderRule):
+    category = "Metadata"
+    severity = W
+    flag = ""
+    needed = ""
+
+    def test(self, obj, ctx):
+        if obj.get(self.flag) is True and self.needed not in obj:
+            yield {}, (self.flag,)
+
+
+@register
+class ExclusiveMaximumRequiresMaximum(_Requires):
+    """What it does: flags `exclusiveMaximum: true` without `maximum`.
+    Why it matters: there is no bound to make exclusive.
+    Fix: add `maximum` or remove `exclusiveMaximum`."""
+
+    keys = ("exclusiveMaximum",)
+    flag, needed = "exclusiveMaximum", "maximum"
+    message = "{where}: exclusiveMaximum without maximum"
+
+
+@register
+class ExclusiveMinimumRequiresMinimum(_Requires):
+    """What it does: flags `exclusiveMinimum: true` without `minimum`.
+    Why it matters: there is no bound to make exclusive.
+    Fix: add `minimum` or remove `exclusiveMinimum`."""
+
+    keys = ("exclusiveMinimum",)
+    flag, needed = "exclusiveMinimum", "minimum"
+    message = "{where}: exclusiveMinimum without minimum"
+
+
+class _NonNegative(_HolderRule):
+    category = "Metadata"
+    severity = W
+
+    def test(self, obj, ctx):
+        value = obj.get(self.keys[0])
+        if _number(value) and value < 0:
+            yield {"value": value}, (self.keys[0],)
+
+
+def _non_negative(keyword: str) -> dict:
+    return {
+        "__doc__": f"""What it does: flags a negative `{keyword}`.
+    Why it matters: no value can satisfy a negative {keyword}; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer.""",
+        "keys": (keyword,),
+        "message": "{where}: " + keyword + " {value!r} must be 0 or more",
+    }
+
+
+for _code, _kw in (("MaxItemsMustBeGreaterThanOrEqualToZero", "maxItems"),
+                   ("MaxLengthMustBeGreaterThanOrEqualToZero", "maxLength"),
+                   ("MaxPropertiesMustBeGreaterThanOrEqualToZero", "maxProperties"),
+                   ("MinItemsMustBeGreaterThanOrEqualToZero", "minItems"),
+                   ("MinLengthMustBeGreaterThanOrEqualToZero", "minLength"),
+                   ("MinPropertiesMustBeGreaterThanOrEqualToZero", "minProperties")):
+    register(type(_code, (_NonNegative,), {"__module__": __name__, "__qualname__": _code, **_non_negative(_kw)}))
+
+
+class _Ordered(_HolderRule):
+    category = "Metadata"
+    severity = W
+
+    def test(self, obj, ctx):
+        low, high = obj.get(self.keys[0]), obj.get(self.upper)
+        if _number(low) and _number(high) and low > high:
+            yield {"low": low, "high": high}, (self.keys[0],)
+
+
+def _ordered(low: str, high: str) -> dict:
+    return {
+        "__doc__": f"""What it does: flags `{low}` greater than `{high}`.
+    Why it matters: no value can satisfy both bounds.
+    Fix: correct one of the bounds.""",
+        "keys": (low,),
+        "upper": high,
+        "message": "{where}: " + low + " {low!r} is greater than " + high + " {high!r}",
+    }
+
+
+for _code, _low, _high in (("MinimumShouldBeLessThanOrEqualToMaximum", "minimum", "maximum"),
+                           ("MinItemsShouldBeLessThanOrEqualToMaxItems", "minItems", "maxItems"),
+                           ("MinLengthShouldBeLessThanOrEqualToMaxLength", "minLength", "maxLength")):
+    register(type(_code, (_Ordered,), {"__module__": __name__, "__qualname__": _code, **_ordered(_low, _high)}))
+
+
+@register
+class PatternShouldBeValidRegularExpression(_HolderRule):
+    """What it does: flags a `pattern` that is not a valid regular expression.
+    Why it matters: validation of the value fails or is skipped.
+    Fix: correct the expression."""
+
+    keys = ("pattern",)
+    category = "Metadata"
+    severity = W
+    message = "{where}: pattern {value!r} is not a valid regular expression"
+
+    def test(self, obj, ctx):
+        value = obj.get("pattern")
+        if not isinstance(value, str):
+            return
+        try:
+            re.compile(value)
+        except (re.error, RecursionError, OverflowError):
+            yield {"value": value}, ("pattern",)
+
+
+# --- certification limits (info.title, info.description, operation summaries) ------------------
+
+def _info(ctx: Any) -> Mapping[str, Any]:
+    return as_dict(doc(ctx).get("info"))
+
+
+class _CertRule(MicrosoftRule):
+    category = "Metadata"
+    subject = "package"
+    certification = True
+
+
+@register
+class FieldLengthExceeded(_CertRule):
+    """What it does: flags an `info.title` longer than 30 characters.
+    Why it matters: Microsoft's validator rejects it ("goes over the character limit '30'" in its CI logs).
+    Fix: shorten the title to 30 characters or fewer."""
+
+    severity = E
+    message = "title {value!r} is {length} characters (limit 30)"
+
+    def check(self, node, ctx):
+        title = _info(ctx).get("title")
+        if isinstance(title, str) and len(title) > 30:
+            yield Violation({"value": title, "length": len(title)}, ("info", "title"))
+
+
+@register
+class FieldLengthNotInRange(_CertRule):
+    """What it does: flags an `info.description` shorter than 30 or longer than 500 characters.
+    Why it matters: Microsoft's validator rejects it ("must be between '30' and '500'" in its CI logs).
+    Fix: write a description of 30 to 500 characters."""
+
+    severity = E
+    message = "description is {length} characters (must be between 30 and 500)"
+
+    def check(self, node, ctx):
+        text = _info(ctx).get("description")
+        if isinstance(text, str) and not 30 <= len(text) <= 500:
+            yield Violation({"length": len(text)}, ("info", "description"))
+
+
+@register
+class RequiredValueEmpty(MicrosoftRule):
+    """What it does: flags required fields that are present but empty: info.title, info.version, info.description, operationId, operation summary, parameter name.
+    Why it matters: an empty value is as good as a missing one; names and display texts disappear.
+    Fix: fill in the value."""
+
+    category = "Metadata"
+    subject = "package"
+    severity = W
+    message = "{field} is empty"
+
+    def check(self, node, ctx):
+        info = _info(ctx)
+        for key in ("title", "version", "description"):
+            if isinstance(info.get(key), str) and not info[key].strip():
+                yield Violation({"field": f"info.{key}"}, ("info", key))
+        for op in operations(ctx):
+            for key in ("operationId", "summary"):
+                value = as_dict(op.op).get(key)
+                if isinstance(value, str) and not value.strip():
+                    yield Violation({"field": f"{key} of {op.method.upper()} {op.path}"}, op.pointer + (key,))
+        seen: set = set()
+        for p in getattr(ctx, "parameters", None) or ():
+            name = as_dict(p.param).get("name")
+            if isinstance(name, str) and not name.strip() and p.pointer not in seen:
+                seen.add(p.pointer)
+                yield Violation({"field": "parameter name"}, p.pointer + ("name",))
+
+
+RESTRICTED = {
+    "title": re.compile(r"\b(api|connector)\b", re.IGNORECASE),
+    "description": re.compile(r"\b(power\s*apps|power\s*automate|logic\s*apps)\b", re.IGNORECASE),
+}
+
+
+@register
+class ValueContainsRestrictedWords(_CertRule):
+    """What it does: flags an info.title containing "API" or "Connector", or an info.description naming Power Apps, Power Automate or Logic Apps.
+    Why it matters: Microsoft's validator rejects these words (errors in its CI logs).
+    Fix: reword the title or description."""
+
+    severity = E
+    message = "{field} contains the restricted word {word!r}"
+
+    def check(self, node, ctx):
+        info = _info(ctx)
+        for key, pattern in RESTRICTED.items():
+            value = info.get(key)
+            if isinstance(value, str):
+                m = pattern.search(value)
+                if m:
+                    yield Violation({"field": f"info.{key}", "word": m.group()}, ("info", key))
+
+
+def _non_english(text: str) -> str | None:
+    """The first letter outside ASCII, or None."""
+    for ch in text:
+        if ch.isalpha() and not ch.isascii():
+            return ch
+    return None
+
+
+@register
+class ValueMustBeInEnglish(_CertRule):
+    """What it does: flags non-English letters (letters outside ASCII) in info.title, info.description and operation summaries and descriptions.
+    Why it matters: certified connectors must be written in English; other text is rejected in review.
+    Fix: translate the text (the connector's UI is localised by Microsoft)."""
+
+    severity = W
+    message = "{field} contains the non-English letter {char!r}"
+
+    def check(self, node, ctx):
+        info = _info(ctx)
+        for key in ("title", "description"):
+            value = info.get(key)
+            if isinstance(value, str) and _non_english(value):
+                yield Violation({"field": f"info.{key}", "char": _non_english(value)}, ("info", key))
+        for op in operations(ctx):
+            for key in ("summary", "description"):
+                value = as_dict(op.op).get(key)
+                if isinstance(value, str) and _non_english(value):
+                    yield Violation({"field": f"{key} of {op_label(op)}", "char": _non_english(value)},
+                                    op.pointer + (key,))
+
+
+@register
+class ValueMustEndWithAlphanumeric(_CertRule):
+    """What it does: flags an info.title that ends with a character other than a letter or digit (including spaces and line breaks).
+    Why it matters: certification requires titles to end alphanumerically.
+    Fix: remove the trailing punctuation or space."""
+
+    severity = W
+    message = "title {value!r} must end with a letter or digit"
+
+    def check(self, node, ctx):
+        title = _info(ctx).get("title")
+        if isinstance(title, str) and title and not title[-1].isalnum():
+            yield Violation({"value": title}, ("info", "title"))
