@@ -36,6 +36,15 @@ def _counts(findings: list[Finding]) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
+def _local_findings(package: Path, root: Path) -> list[Finding]:
+    """Our offline validator's findings for the package (the project's config applies)."""
+    from pbxconn.validate.config import load_config
+    from pbxconn.validate.engine import validate_package
+    from pbxconn.validate.package import Package
+
+    return validate_package(Package.load(package), load_config(root))
+
+
 def _show_details(exc: Exception) -> None:
     """paconn's own output, indented, above the one-line error."""
     details = getattr(exc, "details", "")
@@ -93,7 +102,7 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
     from pbxconn.deploy.paconn import PaconnFailedError, display_command
 
     target = run.locate(root, carrier)
-    findings = run.local_findings(target)
+    findings = _local_findings(target.package, target.root)
     if remote_validate:
         return _remote_validate(target, findings, power_apps_url, dry_run, timeout)
     errors = run.errors_in(findings)

@@ -82,15 +82,6 @@ def locate(root: Path, carrier: str) -> Target:
     return Target(root, carrier, package, root / "carriers" / f"{carrier}.yaml")
 
 
-def local_findings(target: Target) -> list[Finding]:
-    """Our offline validator's findings for the package (project config applies)."""
-    from pbxconn.validate.config import load_config
-    from pbxconn.validate.engine import validate_package
-    from pbxconn.validate.package import Package
-
-    return validate_package(Package.load(target.package), load_config(target.root))
-
-
 def errors_in(findings: list[Finding]) -> list[Finding]:
     """The findings that block a deploy."""
     return [f for f in findings if f.severity >= Severity.ERROR]
