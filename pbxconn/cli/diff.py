@@ -20,9 +20,10 @@ FORMATS = ("text", "json", "sarif", "github")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
+@click.option("--breaking-only", is_flag=True, help="List only the breaking changes (the exit code is the same).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to FILE instead of stdout.")
-def diff(old: str, new: str, fmt: str, output: Path | None) -> int:
+def diff(old: str, new: str, fmt: str, breaking_only: bool, output: Path | None) -> int:
     """Report every change from OLD to NEW; exit 1 when any is breaking.
 
     OLD and NEW are connector folders, swagger files, or git:REV:PATH read from the current
@@ -38,6 +39,8 @@ def diff(old: str, new: str, fmt: str, output: Path | None) -> int:
     old_package = load_version(old)
     new_package = load_version(new)
     findings = compare(old_package, new_package)
+    if breaking_only:
+        findings = [f for f in findings if f.extra.get("class") == "breaking"]
     rules = None
     if fmt == "sarif":
         rules = {code: {"summary": kind.summary, "description": kind.summary,

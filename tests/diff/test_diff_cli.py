@@ -55,6 +55,8 @@ def test_tele2_to_lmt_changes_the_host(shared: Path, capsys) -> None:
     breaking = [f for f in found if f["class"] == "breaking"]
     assert [f["code"] for f in breaking] == ["HostChanged"]
     assert {"TriggerHintChanged", "MetadataChanged"} <= {f["code"] for f in found}
+    code, out, _ = run(capsys, str(up / "tele2"), str(up / "lmt"), "--breaking-only")
+    assert code == 1 and "HostChanged" in out and "MetadataChanged" not in out
 
 
 @pytest.mark.parametrize("carrier", CARRIERS)

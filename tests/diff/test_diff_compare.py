@@ -288,3 +288,50 @@ def test_policy_follows_a_renamed_operation() -> None:
 def test_policy_left_on_the_old_operation_name_is_reported() -> None:
     findings = _mutated(lambda s, p: op(s).update(operationId="ListContacts"))
     assert {"OperationIdChanged", "PolicyTemplateRemoved", "PolicyTemplateAdded"} <= {f.code for f in findings}
+
+
+def test_notification_on_a_path_without_operations_can_go() -> None:
+    def orphan(s: dict, p: dict) -> None:
+        s["paths"]["/webhooks"] = {"x-ms-notification-content": {"schema": {"type": "object"}}}
+
+    old_s, p = fresh()
+    orphan(old_s, p)
+    new_s, _ = fresh()
+    (finding,) = diff(old_s, new_s, p, p)
+    assert (finding.code, finding.extra["class"]) == ("UnusedNotificationRemoved", "non-breaking")
+
+
+def test_output_gaining_a_format_is_not_breaking_but_an_input_gaining_one_is() -> None:
+    findings = _mutated(set_(lambda s: contact(s)["properties"]["firstname"], "format", "byte"))
+    assert [(f.code, f.extra["class"]) for f in findings] == [("ResponseFieldFormatAdded", "non-breaking")]
+    findings = _mutated(set_(lambda s: body(s)["properties"]["caller"], "format", "byte"))
+    assert [(f.code, f.extra["class"]) for f in findings] == [("ParameterTypeChanged", "breaking")]
+    findings = _mutated(drop(lambda s: contact(s)["properties"]["contactID"], "format"))
+    assert [(f.code, f.extra["class"]) for f in findings] == [("ResponseFieldTypeChanged", "breaking")]
+
+
+def test_hiding_an_input_that_only_holds_the_notification_url_is_not_breaking() -> None:
+    def hide(s: dict, p: dict) -> None:
+        body_param = op(s, "/webhooks/CallStarted", "post")["parameters"][0]
+        body_param.pop("x-ms-visibility")
+        body_param["schema"].pop("x-ms-visibility")
+        body_param["schema"]["properties"]["endpoint"].pop("x-ms-visibility")
+
+    old_s, p = fresh()
+    hide(old_s, p)
+    new_s, _ = fresh()
+    findings = diff(old_s, new_s, p, p)
+    assert findings and {f.code for f in findings} == {"VisibilityReduced"}
+
+
+def test_recursive_schemas_and_odd_documents_do_not_crash() -> None:
+    old_s, p = fresh()
+    old_s["definitions"]["Node"] = {"type": "object", "properties": {"child": {"$ref": "#/definitions/Node"}}}
+    contact(old_s)["properties"]["tree"] = {"$ref": "#/definitions/Node"}
+    new_s = json.loads(json.dumps(old_s))
+    new_s["definitions"]["Node"]["properties"]["name"] = {"type": "string"}
+    codes = {f.code for f in diff(old_s, new_s, p, p)}
+    assert codes == {"ResponseFieldAdded"}
+    odd = {"swagger": "2.0", "paths": {"/x": None, "/y": {"get": "nonsense"}}, "host": 3}
+    findings = diff(odd, fresh()[0], {}, p)
+    assert "HostChanged" in {f.code for f in findings}
