@@ -16,7 +16,27 @@ from jinja2.sandbox import SandboxedEnvironment
 from pbxconn.core.errors import InputError
 from pbxconn.generate import doctables
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SLOT_TAG = "!pbxdata"
+
+
+@jinja2.pass_context
+def _data_filter(context, value: Any) -> str:
+    """Put `value` in the render's slot list and leave a YAML tag that the parser swaps back.
+
+    Large schemas thus go from the model to the output as data, without being printed as
+    text and parsed again, and without any JSON text being assembled in the template."""
+    slots = context["data_slots"]
+    slots.append(value)
+    return f"{SLOT_TAG} {len(slots) - 1}"
+
+
+def _slot_loader(slots: list[Any]):
+    class SlotLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+        pass
+
+    SlotLoader.add_constructor(SLOT_TAG, lambda loader, node: slots[int(loader.construct_scalar(node))])
+    return SlotLoader
 
 
 def make_environment(templates: Path) -> SandboxedEnvironment:
@@ -31,6 +51,7 @@ def make_environment(templates: Path) -> SandboxedEnvironment:
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.filters["anchor"] = doctables.anchor
+    env.filters["data"] = _data_filter
     return env
 
 
@@ -71,10 +92,12 @@ class Renderer:
         return out if out.endswith("\n") else out + "\n"
 
     def data(self, name: str, context: dict[str, Any]) -> Any:
-        """Render a structured template (YAML layout with tojson values) and parse it into data."""
-        text = self.text(name, context)
+        """Render a structured template (YAML layout whose values go through the `data` filter) and
+        parse it back into data."""
+        slots: list[Any] = []
+        text = self.text(name, {**context, "data_slots": slots})
         try:
-            return yaml.load(text, Loader=_Loader)
+            return yaml.load(text, Loader=_slot_loader(slots))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f"(rendered line {mark.line + 1})" if mark else ""
@@ -90,6 +113,7 @@ def template_context(model, extra: dict[str, Any] | None = None) -> dict[str, An
         "carrier": model.carrier,
         "api": model.api,
         "model": model,
+        "data_slots": [],
         "actions": actions,
         "triggers": triggers,
         "parameter_rows": doctables.parameter_rows,
