@@ -17,26 +17,24 @@ from pathlib import Path
 
 import pytest
 
-from deploy_support import TOKEN, Project, build_from_upstream, has_rendered_package
+from deploy_support import TOKEN, Project
 from rp_emulator import RPEmulator
 
 
 @pytest.fixture
-def make_project(tmp_path: Path, repo: Path, shared: Path):
-    """make_project(carrier) -> Project: the rendered package when the repo has one, else a
-    stand-in built from ../shared/upstream."""
+def make_project(tmp_path: Path, repo: Path):
+    """make_project(carrier) -> Project: a temporary root holding copies of the carrier's
+    rendered package (connectors/<id>/), its YAML and pyproject.toml (validator config)."""
 
     def make(carrier: str) -> Project:
+        package = repo / "connectors" / carrier
+        if not (package / "settings.json").is_file():
+            pytest.skip(f"no rendered package in {package}; run `pbxconn build`")
         root = tmp_path / f"project-{carrier}"
-        root.mkdir()
-        if has_rendered_package(repo, carrier):
-            shutil.copytree(repo / "connectors" / carrier, root / "connectors" / carrier)
-            (root / "carriers").mkdir()
-            shutil.copyfile(repo / "carriers" / f"{carrier}.yaml", root / "carriers" / f"{carrier}.yaml")
-            if (repo / "pyproject.toml").is_file():
-                shutil.copyfile(repo / "pyproject.toml", root / "pyproject.toml")
-        else:
-            build_from_upstream(shared, repo, root, carrier)
+        shutil.copytree(package, root / "connectors" / carrier)
+        (root / "carriers").mkdir()
+        shutil.copyfile(repo / "carriers" / f"{carrier}.yaml", root / "carriers" / f"{carrier}.yaml")
+        shutil.copyfile(repo / "pyproject.toml", root / "pyproject.toml")
         return Project(root, carrier)
 
     return make
