@@ -119,7 +119,8 @@ class RPEmulator:
 
     # -- request handling --------------------------------------------------------------------
 
-    def handle(self, kind: str, method: str, target: str, headers: dict[str, str], body: bytes):
+    def handle(self, kind: str, method: str, target: str, headers: dict[str, str],
+               body: bytes) -> tuple[int, dict[str, str], bytes]:
         """Route one request; returns (status, headers, body)."""
         parts = urlsplit(target)
         path = unquote(parts.path)

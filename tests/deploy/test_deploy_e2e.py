@@ -226,14 +226,14 @@ def test_validator_errors_refuse_the_deploy(make_project, emulator, pbxconn):
     path = project.package / "apiDefinition.swagger.json"
     swagger = json.loads(path.read_text())
     first = next(iter(swagger["paths"].values()))
-    second = dict(first)
-    swagger["paths"]["/duplicate/{contact_id}/x"] = second  # same operationIds twice
+    swagger["paths"]["/duplicate/{contact_id}/x"] = dict(first)  # the same operationIds twice
     path.write_text(json.dumps(swagger, indent=4) + "\n")
 
     result = deploy(pbxconn, project, emulator)
 
     assert result.returncode == 1
     assert "refusing to deploy tele2" in result.stderr
+    assert "error OperationIdNotUnique" in result.stderr
     assert emulator.requests == []
 
 

@@ -307,3 +307,16 @@ def test_missing_environment_and_bad_url_are_input_errors(tmp_path):
         plan_for(tmp_path / "a", "id: lmt\n")
     with pytest.raises(InputError, match="drops the rest"):
         plan_for(tmp_path / "b", "id: lmt\n", environment=ENV, power_apps_url="https://x.example/api")
+
+
+@pytest.mark.parametrize("carrier", ["tele2", "lmt"])
+def test_the_committed_packages_are_what_paconn_needs(repo, carrier):
+    package = repo / "connectors" / carrier
+    if not (package / "settings.json").is_file():
+        pytest.skip(f"no rendered package in {package}; run `pbxconn build`")
+    settings = load_package_settings(package)
+    assert "environment" not in settings or GUID.match(settings["environment"])
+    swagger = check_package_files(package, settings, creating=True)
+    assert swagger["info"]["description"].strip()
+    for name in ("apiDefinition.swagger.json", "apiProperties.json", "settings.json", "script.csx"):
+        assert not (package / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
