@@ -19,7 +19,7 @@ from pbxconn.core.refs import RefError, follow, lookup
 from pbxconn.diff.changes import CHANGES
 from pbxconn.validate.package import HTTP_METHODS, Package
 
-Path = tuple  # a logical path: ("paths", "/x", "get", "parameters", 0)
+Where = tuple  # a logical path: ("paths", "/x", "get", "parameters", 0)
 
 VISIBILITY_RANK = {"internal": 0, "advanced": 1, "none": 2, "important": 3}
 POLICY_OPERATIONS = "x-ms-apimTemplate-operationName"
@@ -32,8 +32,8 @@ class Change:
 
     code: str
     args: dict
-    old: Path | None
-    new: Path | None
+    old: Where | None
+    new: Where | None
     role: str = "swagger"
 
 
@@ -46,7 +46,7 @@ class _Changes:
 
     items: list[Change] = field(default_factory=list)
 
-    def add(self, code: str, old_path: Path | None, new_path: Path | None, role: str = "swagger", /,
+    def add(self, code: str, old_path: Where | None, new_path: Where | None, role: str = "swagger", /,
             **args: Any) -> None:
         """Record one change; values (`old`, `new`, `values`) are shown as JSON, names verbatim."""
         if code not in CHANGES:
@@ -204,7 +204,7 @@ class _Op:
         return self.id or f"{self.method.upper()} {self.path}"
 
     @property
-    def at(self) -> Path:
+    def at(self) -> Where:
         return ("paths", self.path, self.method)
 
 
@@ -326,7 +326,7 @@ def _path_notifications(c: _Changes, old_doc: dict, new_doc: dict, old_ops: list
             c.add("NotificationAdded", None, ("paths", path, key), operation=name)
 
 
-def _notification(c: _Changes, name: str, old: Any, new: Any, op_: Path, np_: Path, parent: Path) -> None:
+def _notification(c: _Changes, name: str, old: Any, new: Any, op_: Where, np_: Where, parent: Where) -> None:
     """Compare two `x-ms-notification-content` objects (either may be absent)."""
     if old is None and new is None:
         return
@@ -345,9 +345,9 @@ def _notification(c: _Changes, name: str, old: Any, new: Any, op_: Path, np_: Pa
 
 # --- parameters ---------------------------------------------------------------------------------
 
-def _effective_parameters(o: _Op) -> dict[tuple, tuple[dict, Path]]:
+def _effective_parameters(o: _Op) -> dict[tuple, tuple[dict, Where]]:
     """(name, in) -> (parameter, where it is listed); operation parameters override path ones."""
-    out: dict[tuple, tuple[dict, Path]] = {}
+    out: dict[tuple, tuple[dict, Where]] = {}
     for base, params in ((("paths", o.path), o.item.get("parameters")), (o.at, o.op.get("parameters"))):
         if isinstance(params, list):
             for i, p in enumerate(params):
@@ -363,6 +363,7 @@ def _signature(p: dict) -> Any:
 
 
 def _label(p: dict) -> Any:
+    """The text users see for a parameter (what a rename keeps)."""
     return p.get("x-ms-summary") or p.get("description") or None
 
 
@@ -409,7 +410,7 @@ def _parameters(c: _Changes, name: str, o: _Op, n: _Op) -> None:
         _added_input(c, name, str(m[0]), p, at, bool(p.get("required")))
 
 
-def _added_input(c: _Changes, name: str, label: str, node: dict, at: Path, required: bool) -> None:
+def _added_input(c: _Changes, name: str, label: str, node: dict, at: Where, required: bool) -> None:
     """A new parameter or body field: breaking when required without a default."""
     if required and "default" not in node:
         c.add("RequiredParameterAdded", None, at, operation=name, param=label)
@@ -422,10 +423,11 @@ _INPUT_HANDLED = {"name", "in", "required", "type", "format", "items", "enum", "
 
 
 def _internal(node: dict) -> bool:
+    """Marked `x-ms-visibility: internal` itself."""
     return node.get("x-ms-visibility") == "internal"
 
 
-def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, np_: Path,
+def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Where, np_: Where,
            old_required: bool, new_required: bool, old_hidden: bool, new_hidden: bool) -> None:
     """Compare one input slot: a parameter, a body schema, or a field of one (recursively)."""
     if old_required != new_required:
@@ -479,7 +481,7 @@ def user_settable(node: Any) -> bool:
     return True
 
 
-def _properties_in(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Path, np_: Path,
+def _properties_in(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Where, np_: Where,
                    old_hidden: bool, new_hidden: bool) -> None:
     """Fields of an input object schema: removed, added, changed."""
     op_props, np_props = _dict(old.get("properties")), _dict(new.get("properties"))
@@ -498,7 +500,7 @@ def _properties_in(c: _Changes, name: str, label: str, old: dict, new: dict, op_
                    key in old_req, key in new_req, old_hidden, new_hidden)
 
 
-def _enum(c: _Changes, name: str, label: str, old: Any, new: Any, op_: Path, np_: Path) -> None:
+def _enum(c: _Changes, name: str, label: str, old: Any, new: Any, op_: Where, np_: Where) -> None:
     """Input enums: removing a value (or adding an enum) breaks, adding a value does not."""
     if old == new:
         return
@@ -521,6 +523,7 @@ def _enum(c: _Changes, name: str, label: str, old: Any, new: Any, op_: Path, np_
 # --- responses ----------------------------------------------------------------------------------
 
 def _success(status: str) -> bool:
+    """2xx or default: the response flows read their outputs from."""
     return status == "default" or status.startswith("2")
 
 
@@ -546,8 +549,8 @@ def _responses(c: _Changes, name: str, o: _Op, n: _Op) -> None:
         _others(c, f"{name}: response {status_s}", ro, rn, at_old, at_new, {"description", "x-ms-summary", "schema"})
 
 
-def _body_schema(c: _Changes, name: str, kind: str, old: Any, new: Any, op_: Path, np_: Path,
-                 parent_old: Path, parent_new: Path) -> None:
+def _body_schema(c: _Changes, name: str, kind: str, old: Any, new: Any, op_: Where, np_: Where,
+                 parent_old: Where, parent_new: Where) -> None:
     """An output body (response or notification); either may be absent."""
     if old is None and new is None:
         return
@@ -563,7 +566,7 @@ _OUTPUT_HANDLED = {"type", "format", "items", "properties", "description", "titl
                    "x-ms-visibility"}
 
 
-def _output(c: _Changes, name: str, kind: str, label: str, old: dict, new: dict, op_: Path, np_: Path) -> None:
+def _output(c: _Changes, name: str, kind: str, label: str, old: dict, new: dict, op_: Where, np_: Where) -> None:
     """Compare one output schema (recursively): fields removed, added, retyped."""
     shown = label or "(body)"
     for aspect in ("type", "format"):
@@ -714,7 +717,7 @@ def _keys(old: dict, new: dict) -> list:
     return list(old) + [k for k in new if k not in old]
 
 
-def _text(c: _Changes, subject: str, old: dict, new: dict, op_: Path, np_: Path, key: str,
+def _text(c: _Changes, subject: str, old: dict, new: dict, op_: Where, np_: Where, key: str,
           role: str = "swagger") -> None:
     """Descriptions and display texts: non-breaking, but listed."""
     if old.get(key) == new.get(key):
@@ -726,7 +729,7 @@ def _text(c: _Changes, subject: str, old: dict, new: dict, op_: Path, np_: Path,
               old=old.get(key), new=new.get(key))
 
 
-def _visibility(c: _Changes, subject: str, old: Any, new: Any, op_: Path, np_: Path,
+def _visibility(c: _Changes, subject: str, old: Any, new: Any, op_: Where, np_: Where,
                 made_internal: str | None, **args: Any) -> None:
     """x-ms-visibility: internal < advanced < none < important."""
     if old == new:
@@ -741,7 +744,7 @@ def _visibility(c: _Changes, subject: str, old: Any, new: Any, op_: Path, np_: P
               old=old or "none", new=new or "none")
 
 
-def _others(c: _Changes, subject: str, old: dict, new: dict, op_: Path, np_: Path, handled: set,
+def _others(c: _Changes, subject: str, old: dict, new: dict, op_: Where, np_: Where, handled: set,
             role: str = "swagger") -> None:
     """Every other key that differs: OtherChange, listed for review."""
     for key in _keys(old, new):

@@ -335,3 +335,8 @@ def test_recursive_schemas_and_odd_documents_do_not_crash() -> None:
     odd = {"swagger": "2.0", "paths": {"/x": None, "/y": {"get": "nonsense"}}, "host": 3}
     findings = diff(odd, fresh()[0], {}, p)
     assert "HostChanged" in {f.code for f in findings}
+
+
+def test_notification_follows_its_webhook_to_a_new_path() -> None:
+    findings = _mutated(lambda s, p: s["paths"].update({"/hooks/CallStarted": s["paths"].pop("/webhooks/CallStarted")}))
+    assert [f.code for f in findings] == ["OperationPathChanged"]
