@@ -1,0 +1,54 @@
+"""Project-level promises: the README's commands are what CI runs; the layering holds."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+import pytest
+
+
+def _quickstart_commands(readme: str) -> list[str]:
+    block = re.search(r"## Quickstart.*?```\w*\n(.*?)```", readme, re.S)
+    assert block, "README has no Quickstart code block"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_quickstart_has_two_commands_and_ci_runs_the_test_one(repo):
+    commands = _quickstart_commands((repo / "README.md").read_text())
+    assert len(commands) == 2
+    assert "pbxconn build" in commands[0]
+    ci = (repo / ".ci" / "run").read_text()
+    assert commands[1] in ci.splitlines(), "the README's test command must appear verbatim in .ci/run"
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+@pytest.mark.parametrize("package", ["validate", "report", "core", "diff", "sandbox"])
+def test_layering(repo, package):
+    """The validator works on any connector folder: it, the reporters and core never import the
+    generator, the CLI, click or jinja2; the sandbox is independent of the catalog."""
+    forbidden = ("pbxconn.generate", "pbxconn.cli", "click", "jinja2")
+    for path in (repo / "pbxconn" / package).rglob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(forbidden), f"{path.relative_to(repo)} imports {name}"
+
+
+def test_help_lists_every_command_without_importing_them():
+    code = ("import sys; from pbxconn.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('jinja2', 'yaml', 'jsonschema', 'schemathesis', 'starlette', 'rich') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    for command in ("build", "validate", "diff", "sandbox", "contract", "csx", "deploy"):
+        assert command in result.stdout
+    assert "HEAVY []" in result.stdout
