@@ -154,13 +154,13 @@ _tokens = st.one_of(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(_non_secret)
 def test_ordinary_text_has_no_secrets(text: str) -> None:
     assert find_secrets(text) == []
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(_non_secret, _tokens, _non_secret)
 def test_embedded_tokens_are_found(before: str, token: str, after: str) -> None:
     if any(p in token.lower() for p in ("your", "example", "sample", "xxxx", "dummy", "abcdef", "insert",

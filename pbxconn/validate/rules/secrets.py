@@ -48,7 +48,7 @@ _SHAPES: list[tuple[str, str, re.Pattern[str]]] = [
     ("private-key", "a private key",
      re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\\r)?(?:\\n|\s)(?P<secret>[A-Za-z0-9+/=]{40,})")),
     ("access-key", "an AWS access key id",
-     re.compile(r"(?<![A-Z0-9])(?P<secret>(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16})(?![A-Z0-9])")),
+     re.compile(r"(?<![A-Z0-9])(?P<secret>(?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])")),
     ("access-key", "a GitHub token",
      re.compile(r"(?<![A-Za-z0-9_])(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})")),
     ("access-key", "a Slack token",
@@ -64,6 +64,11 @@ _SHAPES: list[tuple[str, str, re.Pattern[str]]] = [
     ("access-key", "an Azure shared access signature",
      re.compile(r"[?&]sig=(?P<secret>[A-Za-z0-9%+/]{40,}={0,2}(?:%3D){0,2})")),
 ]
+
+# Cheap pre-check: every shape above contains one of these; most files contain none.
+_QUICK = re.compile(r"eyJ|Bearer|PRIVATE KEY|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|k_live_|sk-"
+                    r"|AccountKey=|sig=")
+
 
 _PLACEHOLDER = re.compile(
     r"your|example|sample|dummy|placeholder|redacted|secret_here|changeme|change_me|insert|replace|"
@@ -115,7 +120,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
     """Credential-shaped spans in free text (any file), placeholders excluded, in text order."""
     out: list[SecretMatch] = []
     taken: list[tuple[int, int]] = []
-    if not text or len(text) < 16:
+    if not text or len(text) < 16 or not _QUICK.search(text):
         return out
     for kind, label, pattern in _SHAPES:
         for match in pattern.finditer(text):
@@ -173,18 +178,44 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _json_hits(role: str, value: Any) -> Iterator[_Hit]:
-    for where, text in _walk_strings(value, ()):
-        for m in find_secrets(text):
-            yield _Hit(m.kind, m.label, role, where)
+_QUICK_BYTES = (b"eyJ", b"Bearer", b"PRIVATE KEY", b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox",
+                b"AIza", b"k_live_", b"sk-", b"AccountKey=", b"sig=")
+
+
+def _shape_hits(role: str, value: Any, data: bytes | None) -> Iterator[_Hit]:
+    if data is not None and not any(token in data for token in _QUICK_BYTES):
+        return
+    for where, string_ in _walk_strings(value, ()):
+        if len(string_) >= 16 and _QUICK.search(string_):
+            for m in find_secrets(string_):
+                yield _Hit(m.kind, m.label, role, where)
+
+
+def _value_hits(role: str, name: Any, node: Mapping, where: tuple) -> Iterator[_Hit]:
+    if not ("default" in node or "x-example" in node or "example" in node or "x-ms-test-value" in node):
+        return
+    if isinstance(name, str) and AUTH_NAME.search(name):
+        for key in _VALUE_KEYS:
+            value = node.get(key)
+            if looks_like_key(value) and not find_secrets(str(value)):
+                yield _Hit("api-key", f"a literal credential in {key!r} of {name!r}", role, where + (key,))
+
+
+def _swagger_value_hits(ctx: "Package") -> Iterator[_Hit]:
+    """Credentials in defaults/examples of auth-named parameters and schema properties."""
+    for param in ctx.parameters:
+        yield from _value_hits("swagger", param.param.get("name"), param.param, param.pointer)
+    for schema in ctx.schemas:
+        if schema.role == "property":
+            yield from _value_hits("swagger", schema.name, schema.schema, schema.pointer)
+
+
+def _json_value_hits(role: str, value: Any) -> Iterator[_Hit]:
+    """The same for small JSON files without an index (walks every object)."""
     for where, node in _walk_dicts(value, ()):
-        # a parameter (or schema property) whose name says it carries a credential
-        name = node.get("name") if isinstance(node.get("name"), str) and "in" in node else (
-            where[-1] if len(where) >= 2 and where[-2] == "properties" and isinstance(where[-1], str) else None)
-        if name and AUTH_NAME.search(name):
-            for key in _VALUE_KEYS:
-                if looks_like_key(node.get(key)) and not find_secrets(str(node.get(key))):
-                    yield _Hit("api-key", f"a literal credential in {key!r} of {name!r}", role, where + (key,))
+        name = node.get("name") if "in" in node else (
+            where[-1] if len(where) >= 2 and where[-2] == "properties" else None)
+        yield from _value_hits(role, name, node, where)
 
 
 def _properties_hits(value: Any) -> Iterator[_Hit]:
@@ -227,7 +258,11 @@ def package_secrets(ctx: "Package") -> list[_Hit]:
         value = getattr(source, "value", None)
         text = getattr(source, "text", None)
         if role in ("swagger", "properties", "settings") and isinstance(value, (Mapping, list)):
-            hits.extend(_json_hits(role, value))
+            hits.extend(_shape_hits(role, value, getattr(source, "data", None)))
+            if role == "swagger":
+                hits.extend(_swagger_value_hits(ctx))
+            else:
+                hits.extend(_json_value_hits(role, value))
             if role == "properties":
                 hits.extend(_properties_hits(value))
         elif isinstance(text, str):
