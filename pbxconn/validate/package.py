@@ -364,17 +364,17 @@ class Package:
 
     def _walk_schema(self, raw: Any, pointer: tuple, role: str, name: str, parent: SchemaNode | None,
                      op: OperationNode | None, seen: set[tuple], out: list[SchemaNode]) -> None:
-        """Depth-first, iterative walk of one schema tree (cycle-safe, each pointer once)."""
+        """Depth-first, iterative walk of one schema tree (cycle-safe, each pointer once).
+        Schema pointers hold only strings (array indexes too) so they compare by value."""
         stack = [(raw, pointer, role, name, parent)]
         while stack:
             raw, pointer, role, name, parent = stack.pop()
             target, ref_path = self.resolve(raw)
             if ref_path is not None:
                 pointer = ref_path
-            key = tuple(str(part) for part in pointer)
-            if not isinstance(target, dict) or "$ref" in target or key in seen:
+            if not isinstance(target, dict) or "$ref" in target or pointer in seen:
                 continue
-            seen.add(key)
+            seen.add(pointer)
             node = SchemaNode(target, pointer, role, name, parent, op)  # type: ignore[arg-type]
             out.append(node)
             stack.extend(reversed(list(_children(target, pointer, node))))
@@ -401,12 +401,12 @@ def _children(schema: dict, pointer: tuple, node: SchemaNode) -> Iterator[tuple]
         yield items, pointer + ("items",), "items", "", node
     elif isinstance(items, list):
         for i, value in enumerate(items):
-            yield value, pointer + ("items", i), "items", "", node
+            yield value, pointer + ("items", str(i)), "items", "", node
     for key in ("allOf", "anyOf", "oneOf"):
         group = schema.get(key)
         if isinstance(group, list):
             for i, value in enumerate(group):
-                yield value, pointer + (key, i), "other", "", node
+                yield value, pointer + (key, str(i)), "other", "", node
     extra = schema.get("additionalProperties")
     if isinstance(extra, dict):
         yield extra, pointer + ("additionalProperties",), "other", "", node

@@ -155,30 +155,31 @@ class SchemaViolation(Rule):
                 reported.add(path)
                 yield Violation({"detail": _describe(error)}, path)
         # jsonschema-rs' bundled draft-04 meta-schema does not require unique `enum` values
-        for path in _duplicate_enums(ctx.swagger, ()):
+        for path in _duplicate_enums(ctx):
             yield Violation({"detail": "enum values are not unique"}, path)
 
 
-_VALUE_KEYS = frozenset(("example", "examples", "default", "x-example"))
-
-
-def _duplicate_enums(node: Any, path: tuple) -> Iterator[tuple]:
-    """Paths of `enum` arrays with repeated values (outside examples, defaults and x-* values)."""
-    stack = [(node, path)]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            enum = node.get("enum")
-            if isinstance(enum, list) and len(enum) > 1:
-                keys = [json.dumps(v, sort_keys=True) for v in enum]
-                if len(set(keys)) != len(keys):
-                    yield path + ("enum",)
-            for key, value in node.items():
-                if isinstance(value, (dict, list)) and key not in _VALUE_KEYS and key != "enum" \
-                        and not (isinstance(key, str) and key.startswith("x-") and "properties" not in path[-1:]):
-                    stack.append((value, path + (key,)))
-        elif isinstance(node, list):
-            stack.extend((value, path + (i,)) for i, value in enumerate(node) if isinstance(value, (dict, list)))
+def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
+    """Paths of `enum` arrays with repeated values in schemas, parameters and their items/headers."""
+    holders: list[tuple[Any, tuple]] = [(s.schema, s.pointer) for s in ctx.schemas]
+    for param in ctx.parameters:
+        holders.append((param.param, param.pointer))
+        items, at = param.param.get("items"), param.pointer + ("items",)
+        while isinstance(items, dict):
+            holders.append((items, at))
+            items, at = items.get("items"), at + ("items",)
+    for response in ctx.responses:
+        headers = response.response.get("headers")
+        if isinstance(headers, dict):
+            holders.extend((h, response.pointer + ("headers", k)) for k, h in headers.items())
+    seen: set[tuple] = set()
+    for holder, pointer in holders:
+        enum = holder.get("enum") if isinstance(holder, dict) else None
+        if isinstance(enum, list) and len(enum) > 1 and pointer not in seen:
+            seen.add(pointer)
+            keys = [json.dumps(v, sort_keys=True) for v in enum]
+            if len(set(keys)) != len(keys):
+                yield pointer + ("enum",)
 
 
 def _describe(error: Any) -> str:

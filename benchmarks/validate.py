@@ -1,0 +1,59 @@
+"""Validate every corpus-sample connector in process (all rules, structure included) and, in the
+same process, run openapi-spec-validator's validate() alone on the same swagger files.
+
+Prints the median per-connector time of both over several repetitions and their ratio.
+Run: python benchmarks/validate.py [--repeat N] [--corpus PATH] [--select Structure]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from pbxconn.validate.config import Config
+from pbxconn.validate.engine import active_rules, validate_package
+from pbxconn.validate.package import Package
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus-sample"
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--select", default="ALL", help="comma-separated codes/categories (default ALL)")
+    args = parser.parse_args()
+    folders = sorted(p.parent for p in args.corpus.rglob("apiDefinition.swagger.json"))
+    config = Config(select=tuple(args.select.split(",")))
+    rules = active_rules(config)
+    from openapi_spec_validator import validate as osv_validate
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        for folder in folders:  # read + parse + every rule, like the CLI does
+            validate_package(Package.load(folder), config, rules)
+        ours.append((time.perf_counter() - start) / len(folders))
+        docs = [Package.load(folder / "apiDefinition.swagger.json").swagger for folder in folders]
+        start = time.perf_counter()
+        for doc in docs:  # parsed data handed over: its time is validation only
+            if doc is None:
+                continue
+            try:
+                osv_validate(doc)
+            except Exception:
+                pass
+        theirs.append((time.perf_counter() - start) / len(folders))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(f"connectors: {len(folders)}  rules: {sum(map(len, rules.values()))}  repetitions: {args.repeat}")
+    print(f"pbxconn validate (load+parse+all rules): {a * 1000:.2f} ms per connector (median)")
+    print(f"openapi-spec-validator validate() alone: {b * 1000:.2f} ms per connector (median)")
+    print(f"ratio: {b / a:.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()
