@@ -28,9 +28,9 @@ def test(path: Path, fmt: str, verbose: bool) -> int:
     script does not compile or a check fails; scripts using C# newer than Mono's compiler are
     reported as not checkable locally (exit 0). Exit 2 when Mono is not installed.
     """
-    from pbxconn.csx.runner import format_text, test_connector
+    from pbxconn.csx.runner import format_text, run_checks
 
-    report = test_connector(path)
+    report = run_checks(path)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -227,7 +227,8 @@ def compile_script(script_text: str, *, host: bool = True, toolchain: Toolchain 
     if cache and (target_dir / out_name).is_file():
         return CompileResult("compiled", _read_log(target_dir), target_dir / out_name)
 
-    cache_root().mkdir(parents=True, exist_ok=True) if cache else None
+    if cache:
+        cache_root().mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_root() if cache else None))
     try:
         script_file = stage / "script.cs"

@@ -40,7 +40,7 @@ class TestReport:
         }
 
 
-def test_connector(path: Path) -> TestReport:
+def run_checks(path: Path) -> TestReport:
     """Compile the script at `path` (folder or file) and run the behaviour checks on it."""
     started = time.monotonic()
     toolchain = find_toolchain()  # raises ToolMissingError with the install command
