@@ -165,7 +165,7 @@ def is_trigger(node: OperationNode) -> bool:
 
 def has_notification_url(ctx: Any, node: OperationNode) -> bool:
     """Whether a parameter or body property of the operation is marked x-ms-notification-url."""
-    if not text_has(ctx, '"x-ms-notification-url"'):
+    if not has_key(ctx, "x-ms-notification-url"):
         return False
 
     def build() -> bool:
@@ -210,7 +210,7 @@ def dynamic_calls(ctx: Any) -> list[tuple[str, Mapping, tuple, Any]]:
     def build() -> list:
         out: list = []
         seen: set[tuple] = set()
-        if not text_has(ctx, '"x-ms-dynamic-'):
+        if not has_key(ctx, "x-ms-dynamic-*"):
             return out
 
         def add(holder: Mapping, ptr: tuple, caller: Any) -> None:
@@ -1689,14 +1689,25 @@ HOLDER_KEYS = frozenset((
     "maxItems", "minProperties", "maxProperties", "pattern", "format"))
 
 
-def text_has(ctx: Any, token: str) -> bool:
-    """Whether the swagger text contains `token` (a cheap test before walking for a rare keyword)."""
-    def build() -> bool:
-        files = getattr(ctx, "files", None)
-        source = files.get("swagger") if isinstance(files, dict) else None
-        text = getattr(source, "text", None)
-        return True if not isinstance(text, str) else token in text
-    return memo(ctx, "text:" + token, build)
+def has_key(ctx: Any, key: str) -> bool:
+    """Whether any parameter or schema of the package has `key` (a cheap test before walking for
+    a rare keyword). Also answers "format=<value>", "x-ms-visibility=<value>" and "x-ms-dynamic-*"."""
+    def build() -> frozenset:
+        found: set[str] = set()
+        objects = [p.param for p in getattr(ctx, "parameters", None) or ()]
+        objects += [s.schema for s in getattr(ctx, "schemas", None) or ()]
+        for obj in objects:
+            if not isinstance(obj, dict):
+                continue
+            found.update(obj)
+            for name in ("format", "x-ms-visibility"):
+                value = obj.get(name)
+                if isinstance(value, str):
+                    found.add(f"{name}={value}")
+        if any(isinstance(k, str) and k.startswith("x-ms-dynamic-") for k in found):
+            found.add("x-ms-dynamic-*")
+        return frozenset(found)
+    return key in memo(ctx, "keys_present", build)
 
 
 def holder_label(label: str | None, ptr: tuple) -> str:
@@ -1722,8 +1733,6 @@ class _HolderRule(MicrosoftRule):
     def check(self, node, ctx):
         done: set[int] = set()
         for key in self.keys:
-            if not text_has(ctx, f'"{key}"'):
-                continue
             for obj, ptr, label in holders_with(ctx, key):
                 if len(self.keys) > 1:
                     if id(obj) in done:

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules.operations import (
-    HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, text_has,
+    HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, has_key,
     memo, op_label, operations, walk_schema,
 )
 
@@ -292,7 +292,7 @@ class ExtensionNameNotValid(_PropRule):
 
 def filter_functions(ctx: Any) -> Iterator[tuple[Any, tuple, bool]]:
     """(filterFunctions value, pointer, is in an input schema) for each schema that has one."""
-    if not text_has(ctx, '"filterFunctions"'):
+    if not (has_key(ctx, "filterFunctions") or has_key(ctx, "x-ms-capabilities")):
         return
     for s in getattr(ctx, "schemas", None) or ():
         caps = as_dict(s.schema).get("x-ms-capabilities")
@@ -463,7 +463,7 @@ class InvalidStringBinaryProperty(_PropRule):
     message = "{operation}: binary string at {where} is nested in the body"
 
     def check(self, node, ctx):
-        if not text_has(ctx, '"binary"'):
+        if not has_key(ctx, "format=binary"):
             return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):
@@ -553,7 +553,7 @@ class PropertyMustBeRequired(_PropRule):
     message = "{operation}: internal property {name!r} has a default but is not required"
 
     def check(self, node, ctx):
-        if not text_has(ctx, '"internal"'):
+        if not has_key(ctx, "x-ms-visibility=internal"):
             return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):
@@ -649,7 +649,7 @@ class RequiredReadOnlyPropertyNotAllowedAsInput(_PropRule):
     message = "{operation}: input property {name!r} is both readOnly and required"
 
     def check(self, node, ctx):
-        if not text_has(ctx, '"readOnly"'):
+        if not has_key(ctx, "readOnly"):
             return
         seen: set = set()
         for op, sub, ptr, chain in input_schemas(ctx):

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Mapping
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
 from pbxconn.validate.rules.operations import (
-    MicrosoftRule, as_dict, as_list, memo, op_label, operations, resolve, text_has, walk_schema,
+    MicrosoftRule, as_dict, as_list, memo, op_label, operations, resolve, has_key, walk_schema,
 )
 
 W = Severity.WARNING
@@ -21,7 +21,7 @@ def marks(ctx: Any) -> list[tuple[str, Any, Mapping, tuple, tuple, Mapping | Non
     (response or notification schema)."""
     def build() -> list:
         out: list = []
-        if not text_has(ctx, f'"{MARK}"'):
+        if not has_key(ctx, MARK):
             return out
         seen: set = set()
         for op in operations(ctx):
