@@ -26,11 +26,24 @@ public class Script : ScriptBase
     private const string DeletePathAfterId = "";
 
     public override async Task<HttpResponseMessage> ExecuteAsync()
-    {        switch (this.Context.OperationId)
-        {            case "CallCompleted":            case "CallConnected":            case "CallRecorded":            case "CallStarted":            case "CallTransfered":            case "LostCallerAdded":            case "LostCallerRemoved":            case "LostCallerUpdated":            case "VoicemailCreated":            case "VoicemailDeleted":                return await this.RegisterWebhookAsync().ConfigureAwait(false);
+    {
+        switch (this.Context.OperationId)
+        {
+            case "CallCompleted":
+            case "CallConnected":
+            case "CallRecorded":
+            case "CallStarted":
+            case "CallTransfered":
+            case "LostCallerAdded":
+            case "LostCallerRemoved":
+            case "LostCallerUpdated":
+            case "VoicemailCreated":
+            case "VoicemailDeleted":
+                return await this.RegisterWebhookAsync().ConfigureAwait(false);
             default:
                 return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);
-        }    }
+        }
+    }
 
     // Forwards the registration; on success answers 201 Created with the deletion Location.
     private async Task<HttpResponseMessage> RegisterWebhookAsync()

@@ -40,10 +40,13 @@ def follow(document: Any, node: Any) -> tuple[Any, tuple[str, ...] | None]:
     return node, path
 
 
-def inline(document: Any, node: Any = None, _stack: tuple[str, ...] = ()) -> Any:
+_WHOLE = object()
+
+
+def inline(document: Any, node: Any = _WHOLE, _stack: tuple[str, ...] = ()) -> Any:
     """Return a copy of `node` (default: the whole document) with every local `$ref` replaced by
     its target. A recursive reference is left as a `{"$ref": ...}` at the point where it recurs."""
-    if node is None:
+    if node is _WHOLE:
         node = document
     if isinstance(node, dict):
         ref = node.get("$ref")

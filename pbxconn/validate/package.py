@@ -344,10 +344,13 @@ class Package:
                 roots.append((response.response["schema"], response.pointer + ("schema",), "response",
                               response.operation))
         for op in self.operations:
-            content = op.op.get("x-ms-notification-content")
-            if isinstance(content, dict) and "schema" in content:
-                roots.append((content["schema"], op.pointer + ("x-ms-notification-content", "schema"),
-                              "notification", op))
+            # Notification content may sit on the operation or, as most connectors write it,
+            # on the path item beside the registration operation.
+            for holder, at in ((op.op, op.pointer), (op.path_item, op.pointer[:2])):
+                content = holder.get("x-ms-notification-content")
+                if isinstance(content, dict) and "schema" in content:
+                    roots.append((content["schema"], at + ("x-ms-notification-content", "schema"),
+                                  "notification", op))
         swagger = self.swagger or {}
         for section, role in (("definitions", "definition"), ("responses", "response")):
             table = swagger.get(section)

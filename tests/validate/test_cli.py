@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -23,17 +22,6 @@ def _package(folder, swagger: bytes):
     (folder / "apiDefinition.swagger.json").write_bytes(swagger)
     (folder / "apiProperties.json").write_text('{"properties": {}}')
     return folder
-
-
-def test_help_is_fast():
-    best = min(_timed(lambda: run("--help")) for _ in range(3))
-    assert best < 0.5
-
-
-def _timed(fn):
-    start = time.perf_counter()
-    assert fn().returncode == 0
-    return time.perf_counter() - start
 
 
 def test_missing_path_is_one_line_and_exit_2(tmp_path):
@@ -76,19 +64,12 @@ def test_ignore_and_pyproject(tmp_path):
     assert result.returncode == 0 and "warning InvalidJson" in result.stdout
 
 
-def test_upstream_connector_is_fast_and_error_free_structurally(shared):
+def test_upstream_connector_is_error_free_structurally(shared):
+    """(Its speed is measured in benchmarks/validate.py, not asserted here.)"""
     folder = shared / "upstream" / "tele2"
     result = run("validate", folder, "--select", "Structure", "--format", "json")
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["summary"]["files"] == 3
-    best = min(_timed_any(lambda: run("validate", folder)) for _ in range(3))
-    assert best < 0.6  # goal 0.3 s; generous here for loaded CI machines, measured in benchmarks/
-
-
-def _timed_any(fn):
-    start = time.perf_counter()
-    assert fn().returncode in (0, 1)
-    return time.perf_counter() - start
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
