@@ -63,7 +63,9 @@ def child_env(home: Path, emulator: RPEmulator) -> dict[str, str]:
     """Environment for child processes: temporary HOME, the emulator's CA, no way out."""
     env = {k: v for k, v in os.environ.items()
            if not k.upper().endswith("_PROXY") and k not in ("PBXCONN_PACONN", "PBXCONN_ENVIRONMENT")}
-    env.update(HOME=str(home), REQUESTS_CA_BUNDLE=str(emulator.ca_bundle),
+    scratch = home.parent / "scratch"  # TMPDIR: the dry run's kept directory stays in the test's tmp_path
+    scratch.mkdir(exist_ok=True)
+    env.update(HOME=str(home), REQUESTS_CA_BUNDLE=str(emulator.ca_bundle), TMPDIR=str(scratch),
                HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
                NO_PROXY="127.0.0.1,localhost", PYTHONDONTWRITEBYTECODE="1")
     return env
