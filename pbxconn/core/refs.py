@@ -15,7 +15,10 @@ def lookup(document: Any, ref: str) -> tuple[Any, tuple[str, ...]]:
     """Follow one local `$ref` ('#/a/b'); return the target and its path."""
     if not isinstance(ref, str) or not ref.startswith("#"):
         raise RefError(f"only local references are supported: {ref!r}")
-    path = from_pointer(ref[1:])
+    try:
+        path = from_pointer(ref[1:])
+    except ValueError as exc:
+        raise RefError(str(exc)) from None
     node = document
     for part in path:
         if isinstance(node, dict) and part in node:

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from pbxconn.core.findings import Finding, Severity, sort_findings
 from pbxconn.core.pointer import to_pointer
-from pbxconn.core.refs import RefError, follow, lookup
+from pbxconn.core.refs import RefError, follow, inline
 from pbxconn.diff.changes import CHANGES
 from pbxconn.validate.package import HTTP_METHODS, Package
 
@@ -84,7 +84,7 @@ def compare_documents(old_swagger: dict, new_swagger: dict,
                       old_properties: dict | None = None, new_properties: dict | None = None) -> list[Change]:
     """Changes between two swagger documents and (when both are given) their apiProperties."""
     c = _Changes()
-    old_doc, new_doc = inline_all(old_swagger), inline_all(new_swagger)
+    old_doc, new_doc = inline(old_swagger), inline(new_swagger)
     _document(c, old_doc, new_doc)
     renames = _operations(c, old_doc, new_doc)
     if old_properties is not None and new_properties is not None:
@@ -113,29 +113,6 @@ def _finding(change: Change, old: Package, new: Package) -> Finding:
         pointer=old_pointer if use_old else new_pointer,
         extra={"class": kind.cls, "old_pointer": old_pointer, "new_pointer": new_pointer},
     )
-
-
-def inline_all(document: Any, node: Any = ..., stack: tuple[str, ...] = ()) -> Any:
-    """A copy of `document` with every local `$ref` replaced by its target (a recursive one
-    stays a `{"$ref": ...}` where it recurs; one that cannot be followed stays as written).
-
-    Unlike `core.refs.inline` this keeps JSON nulls inside the document as they are."""
-    if node is ...:
-        node = document
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            if ref in stack:
-                return {"$ref": ref}
-            try:
-                target, _ = lookup(document, ref)
-            except (RefError, ValueError):
-                return dict(node)
-            return inline_all(document, target, stack + (ref,))
-        return {k: inline_all(document, v, stack) for k, v in node.items()}
-    if isinstance(node, list):
-        return [inline_all(document, v, stack) for v in node]
-    return node
 
 
 def physical_path(raw: Any, path: Iterable) -> tuple:
