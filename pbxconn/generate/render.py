@@ -89,7 +89,7 @@ class Renderer:
             raise InputError(f"template error: {exc.message}", location=_template_location(exc, self.templates, name)) from None
         except Exception as exc:  # a filter or macro failed on the data
             raise InputError(f"template error: {exc}", location=_template_location(exc, self.templates, name)) from None
-        return out if out.endswith("\n") else out + "\n"
+        return out.rstrip("\n") + "\n"  # exactly one newline at the end, whatever the template
 
     def data(self, name: str, context: dict[str, Any]) -> Any:
         """Render a structured template (YAML layout whose values go through the `data` filter) and
