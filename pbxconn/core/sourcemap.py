@@ -4,6 +4,9 @@ Data is parsed once with the C `json` parser. Positions are found only when a fi
 one: the map walks from the top of the text down the pointer, scanning one container at a
 time and remembering where each member of a scanned container starts, so later lookups
 through the same containers cost a dictionary access per level.
+
+For text known to be valid JSON (`valid=True`) a scan needs no error handling and matches each
+key with its colon in one regular expression.
 """
 
 from __future__ import annotations
@@ -11,17 +14,24 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from itertools import accumulate
+from json.decoder import scanstring
 from typing import Iterable
 
 _WS = re.compile(r"[ \t\n\r]*")
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+_SEP = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
 _scan_once = json.JSONDecoder().scan_once
+_FEW_POSITIONS = 8  # below this many lookups, count newlines instead of indexing every line
 
 
 class SourceMap:
     """Positions of values in one JSON text (the text as decoded, without a BOM)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, valid: bool = False) -> None:
         self.text = text
+        self.valid = valid  # the text is known to parse as JSON: scans may use the bracket table
+        self._positions = 0
         self._line_starts: list[int] | None = None
         # offset of a container's opening bracket -> {member key: offset of member value}
         self._members: dict[int, dict[str, int]] = {}
@@ -40,6 +50,9 @@ class SourceMap:
         cached = self._members.get(start)
         if cached is not None:
             return cached
+        if self.valid:
+            members = self._members[start] = self._scan_valid(start)
+            return members
         text = self.text
         members: dict[str, int] = {}
         opener = text[start] if start < len(text) else ""
@@ -76,6 +89,40 @@ class SourceMap:
         self._members[start] = members
         return members
 
+    def _scan_valid(self, start: int) -> dict[str, int]:
+        """`_scan` over text known to be valid JSON: one regex match per key and per separator."""
+        text = self.text
+        members: dict[str, int] = {}
+        opener = text[start] if start < len(text) else ""
+        if opener == "{":
+            i = _WS.match(text, start + 1).end()
+            while True:
+                m = _KEY.match(text, i)
+                if m is None:
+                    break
+                key = m.group(1)
+                if "\\" in key:
+                    key = scanstring(text, i + 1)[0]
+                i = m.end()
+                members[key] = i  # a repeated key: the last one wins, as in json.loads
+                i = _scan_once(text, i)[1]
+                m = _SEP.match(text, i)
+                if m.group(1) is None:
+                    break
+                i = m.end()
+        elif opener == "[":
+            i = _WS.match(text, start + 1).end()
+            index = 0
+            while i < len(text) and text[i] != "]":
+                members[str(index)] = i
+                i = _scan_once(text, i)[1]
+                index += 1
+                m = _SEP.match(text, i)
+                if m.group(1) is None:
+                    break
+                i = m.end()
+        return members
+
     def offset(self, path: Iterable[str | int]) -> int:
         """Character offset of the value at `path`, or of its closest existing parent."""
         at = self._root_offset()
@@ -89,7 +136,12 @@ class SourceMap:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._positions += 1
+            if self._positions <= _FEW_POSITIONS:
+                text = self.text
+                return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+            lengths = map((1).__add__, map(len, self.text.split("\n")))
+            self._line_starts = list(accumulate(lengths, initial=0))[:-1]
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 

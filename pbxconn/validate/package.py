@@ -73,7 +73,7 @@ class SourceFile:
     def sourcemap(self) -> SourceMap:
         """Pointer -> position map over this file's text (built on first use)."""
         if self._map is None:
-            self._map = SourceMap(self.text or "")
+            self._map = SourceMap(self.text or "", valid=self.value is not None)
         return self._map
 
 

@@ -32,8 +32,8 @@ _NON_PRODUCTION = re.compile(
 
 
 def _props(ctx: "Package") -> Mapping[str, Any] | None:
-    props = ctx.properties.get("properties") if isinstance(ctx.properties, Mapping) else None
-    return props if isinstance(props, Mapping) else None
+    props = ctx.properties.get("properties") if isinstance(ctx.properties, dict) else None
+    return props if isinstance(props, dict) else None
 
 
 @register
@@ -299,7 +299,7 @@ class HostNotProduction(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when a host label names a non-production stage."""
-        host = ctx.swagger.get("host") if isinstance(ctx.swagger, Mapping) else None
+        host = ctx.swagger.get("host") if isinstance(ctx.swagger, dict) else None
         if not isinstance(host, str):
             return
         for label in host.split(":")[0].lower().split(".")[:-1]:  # not the TLD (swapi.dev)
@@ -469,9 +469,9 @@ class ContactIncomplete(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per missing contact field (when a contact exists)."""
-        info = ctx.swagger.get("info") if isinstance(ctx.swagger, Mapping) else None
-        contact = info.get("contact") if isinstance(info, Mapping) else None
-        if not isinstance(contact, Mapping):
+        info = ctx.swagger.get("info") if isinstance(ctx.swagger, dict) else None
+        contact = info.get("contact") if isinstance(info, dict) else None
+        if not isinstance(contact, dict):
             return  # a missing contact is RequiredPropertyMissing
         for field in ("name", "url", "email"):
             value = contact.get(field)

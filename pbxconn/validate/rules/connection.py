@@ -19,29 +19,29 @@ SETTINGS_FILE_KEYS = ("apiDefinition", "apiProperties", "icon", "script")
 
 def connection_parameters(properties: Any) -> dict[str, Mapping[str, Any]]:
     """Every connection parameter of apiProperties, including those of connectionParameterSets."""
-    props = properties.get("properties") if isinstance(properties, Mapping) else None
-    if not isinstance(props, Mapping):
+    props = properties.get("properties") if isinstance(properties, dict) else None
+    if not isinstance(props, dict):
         return {}
     out: dict[str, Mapping[str, Any]] = {}
     params = props.get("connectionParameters")
-    if isinstance(params, Mapping):
-        out.update((k, v) for k, v in params.items() if isinstance(v, Mapping))
+    if isinstance(params, dict):
+        out.update((k, v) for k, v in params.items() if isinstance(v, dict))
     sets = props.get("connectionParameterSets")
-    values = sets.get("values") if isinstance(sets, Mapping) else None
+    values = sets.get("values") if isinstance(sets, dict) else None
     for entry in values if isinstance(values, list) else ():
-        inner = entry.get("parameters") if isinstance(entry, Mapping) else None
-        if isinstance(inner, Mapping):
+        inner = entry.get("parameters") if isinstance(entry, dict) else None
+        if isinstance(inner, dict):
             for k, v in inner.items():
-                if isinstance(v, Mapping):
+                if isinstance(v, dict):
                     out.setdefault(k, v)
     return out
 
 
 def _security_definitions(swagger: Any) -> dict[str, Mapping[str, Any]]:
-    defs = swagger.get("securityDefinitions") if isinstance(swagger, Mapping) else None
-    if not isinstance(defs, Mapping):
+    defs = swagger.get("securityDefinitions") if isinstance(swagger, dict) else None
+    if not isinstance(defs, dict):
         return {}
-    return {k: v for k, v in defs.items() if isinstance(v, Mapping)}
+    return {k: v for k, v in defs.items() if isinstance(v, dict)}
 
 
 _NEEDS = {
@@ -88,7 +88,7 @@ class ConnectionParameterMissingForSecurity(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per security definition without its connection parameter."""
-        if not isinstance(ctx.properties, Mapping):
+        if not isinstance(ctx.properties, dict):
             return
         defs = _security_definitions(ctx.swagger)
         params = connection_parameters(ctx.properties)
@@ -127,16 +127,16 @@ class SecurityDefinitionMissingForOAuth(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield a violation per oauthSetting parameter without an oauth2 definition."""
-        if not isinstance(ctx.swagger, Mapping) or not isinstance(ctx.properties, Mapping):
+        if not isinstance(ctx.swagger, dict) or not isinstance(ctx.properties, dict):
             return
         if any(d.get("type") == "oauth2" for d in _security_definitions(ctx.swagger).values()):
             return
         props = ctx.properties.get("properties")
-        direct = props.get("connectionParameters") if isinstance(props, Mapping) else None
+        direct = props.get("connectionParameters") if isinstance(props, dict) else None
         for name, param in connection_parameters(ctx.properties).items():
             if param.get("type") == "oauthSetting":
                 pointer = (("properties", "connectionParameters", name)
-                           if isinstance(direct, Mapping) and name in direct else ("properties",))
+                           if isinstance(direct, dict) and name in direct else ("properties",))
                 yield Violation(args={"name": name}, pointer=pointer, file="properties")
 
 
@@ -144,7 +144,7 @@ def _operation_exempt(param: ParameterNode | SchemaNode) -> bool:
     op = param.operation
     if op is None:
         return True
-    if not isinstance(op.op, Mapping) or op.op.get("x-ms-visibility") == "internal":
+    if not isinstance(op.op, dict) or op.op.get("x-ms-visibility") == "internal":
         return True  # internal operations get their values from the caller (dynamic values)
     return op.method == "delete"  # webhook unsubscribe: called by URL, never from the designer
 
@@ -174,7 +174,7 @@ class InternalRequiredParameterWithoutDefault(Rule):
     def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation for an internal required parameter without default."""
         param = node.param
-        if not isinstance(param, Mapping) or param.get("x-ms-visibility") != "internal":
+        if not isinstance(param, dict) or param.get("x-ms-visibility") != "internal":
             return
         if param.get("required") is not True or "default" in param or param.get("in") == "body":
             return
@@ -207,18 +207,18 @@ class InternalRequiredPropertyWithoutDefault(Rule):
     def check(self, node: SchemaNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation for an internal required body property without default."""
         schema = node.schema
-        if node.role != "property" or node.parent is None or not isinstance(schema, Mapping):
+        if node.role != "property" or node.parent is None or not isinstance(schema, dict):
             return
         if schema.get("x-ms-visibility") != "internal" or "default" in schema:
             return
         if schema.get("x-ms-notification-url") is True or schema.get("type") == "object" or "properties" in schema:
             return
         items = ctx.resolve(schema.get("items"))[0]
-        if isinstance(items, Mapping) and "default" in items:
+        if isinstance(items, dict) and "default" in items:
             return  # an array of defaulted items
         if _operation_exempt(node) or not _in_request_body(node):
             return
-        required = node.parent.schema.get("required") if isinstance(node.parent.schema, Mapping) else None
+        required = node.parent.schema.get("required") if isinstance(node.parent.schema, dict) else None
         if not isinstance(required, list) or node.name not in required:
             return
         yield Violation(args={"name": node.name, "operation_id": node.operation.op.get("operationId")},
@@ -259,7 +259,7 @@ class SettingsFileMissing(Rule):
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per settings path that names no existing file."""
         settings = ctx.settings
-        if not isinstance(settings, Mapping):
+        if not isinstance(settings, dict):
             return
         for key in SETTINGS_FILE_KEYS:
             value = settings.get(key)
@@ -307,7 +307,7 @@ class SettingsEnvironmentNotGuid(Rule):
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when environment is present but not a GUID."""
         settings = ctx.settings
-        if not isinstance(settings, Mapping) or "environment" not in settings:
+        if not isinstance(settings, dict) or "environment" not in settings:
             return
         value = settings["environment"]
         if not isinstance(value, str) or not GUID.match(value):

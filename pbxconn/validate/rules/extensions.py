@@ -107,68 +107,79 @@ _DATA_KEYS = frozenset({"example", "examples", "x-example", "default", "enum", "
 
 def iter_extensions(swagger: Any) -> Iterator[tuple[str, tuple, str, Any]]:
     """Every `x-ms*` key of the document's structure, as (kind, pointer of its owner, key, value)."""
-    if not isinstance(swagger, Mapping):
-        return
+    return iter(extension_list(swagger))
+
+
+def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
+    """`iter_extensions` as a list, built in one tight loop (this walk visits every structural
+    object of the document, so it avoids generators and per-child helper calls)."""
+    out: list[tuple[str, tuple, str, Any]] = []
+    if not isinstance(swagger, dict):
+        return out
     stack: list[tuple[str, Any, tuple]] = [("root", swagger, ())]
+    pop, push = stack.pop, stack.append
     seen = 0
     while stack:
-        kind, node, at = stack.pop()
+        kind, node, at = pop()
         seen += 1
-        if not isinstance(node, Mapping) or seen > 500_000:
+        if not isinstance(node, dict) or seen > 500_000:
             continue
         for key, value in node.items():
-            if isinstance(key, str) and key[:4].lower() == "x-ms":
-                yield kind, at, key, value
-        stack.extend(_typed_children(kind, node, at))
+            if isinstance(key, str) and key[:1] in _X and key[:4].lower() == "x-ms":
+                out.append((kind, at, key, value))
+        if kind == "schema" or kind == "header":
+            _push_map(push, "schema", node.get("properties"), at + ("properties",))
+            items = node.get("items")
+            if isinstance(items, list):
+                _push_list(push, "schema", items, at + ("items",))
+            elif items is not None:
+                push(("schema", items, at + ("items",)))
+            for key in ("allOf", "anyOf", "oneOf"):
+                group = node.get(key)
+                if isinstance(group, list):
+                    _push_list(push, "schema", group, at + (key,))
+            extra = node.get("additionalProperties")
+            if isinstance(extra, dict):
+                push(("schema", extra, at + ("additionalProperties",)))
+        elif kind == "parameter":
+            if "schema" in node:
+                push(("schema", node["schema"], at + ("schema",)))
+            if "items" in node:
+                push(("schema", node["items"], at + ("items",)))
+        elif kind == "response":
+            if "schema" in node:
+                push(("schema", node["schema"], at + ("schema",)))
+            _push_map(push, "header", node.get("headers"), at + ("headers",))
+        elif kind == "operation":
+            _push_list(push, "parameter", node.get("parameters"), at + ("parameters",))
+            _push_map(push, "response", node.get("responses"), at + ("responses",))
+        elif kind == "path":
+            for method in _HTTP_METHODS:
+                if method in node:
+                    push(("operation", node[method], at + (method,)))
+            _push_list(push, "parameter", node.get("parameters"), at + ("parameters",))
+        elif kind == "root":
+            push(("info", node.get("info"), at + ("info",)))
+            _push_map(push, "path", node.get("paths"), at + ("paths",))
+            _push_map(push, "schema", node.get("definitions"), at + ("definitions",))
+            _push_map(push, "parameter", node.get("parameters"), at + ("parameters",))
+            _push_map(push, "response", node.get("responses"), at + ("responses",))
+    return out
 
 
-def _map(kind: str, value: Any, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
-    if isinstance(value, Mapping):
+_X = "xX"
+
+
+def _push_map(push: Callable, kind: str, value: Any, at: tuple) -> None:
+    if isinstance(value, dict) and value:
         for name, child in value.items():
-            yield kind, child, at + (name,)
+            push((kind, child, at + (name,)))
 
 
-def _list(kind: str, value: Any, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
+def _push_list(push: Callable, kind: str, value: Any, at: tuple) -> None:
     if isinstance(value, list):
         for i, child in enumerate(value):
-            yield kind, child, at + (i,)
-
-
-def _typed_children(kind: str, node: Mapping, at: tuple) -> Iterator[tuple[str, Any, tuple]]:
-    if kind == "root":
-        yield "info", node.get("info"), at + ("info",)
-        yield from _map("path", node.get("paths"), at + ("paths",))
-        yield from _map("schema", node.get("definitions"), at + ("definitions",))
-        yield from _map("parameter", node.get("parameters"), at + ("parameters",))
-        yield from _map("response", node.get("responses"), at + ("responses",))
-    elif kind == "path":
-        for method in _HTTP_METHODS:
-            if method in node:
-                yield "operation", node[method], at + (method,)
-        yield from _list("parameter", node.get("parameters"), at + ("parameters",))
-    elif kind == "operation":
-        yield from _list("parameter", node.get("parameters"), at + ("parameters",))
-        yield from _map("response", node.get("responses"), at + ("responses",))
-    elif kind == "parameter":
-        if "schema" in node:
-            yield "schema", node["schema"], at + ("schema",)
-        if "items" in node:
-            yield "schema", node["items"], at + ("items",)
-    elif kind == "response":
-        if "schema" in node:
-            yield "schema", node["schema"], at + ("schema",)
-        yield from _map("header", node.get("headers"), at + ("headers",))
-    elif kind in ("schema", "header"):
-        yield from _map("schema", node.get("properties"), at + ("properties",))
-        items = node.get("items")
-        if isinstance(items, list):
-            yield from _list("schema", items, at + ("items",))
-        elif items is not None:
-            yield "schema", items, at + ("items",)
-        for key in ("allOf", "anyOf", "oneOf"):
-            yield from _list("schema", node.get(key), at + (key,))
-        if isinstance(node.get("additionalProperties"), Mapping):
-            yield "schema", node["additionalProperties"], at + ("additionalProperties",)
+            push((kind, child, at + (i,)))
 
 
 _CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
@@ -186,7 +197,7 @@ def cached(ctx: "Package", key: str, build: Callable[["Package"], Any]) -> Any:
 
 
 def _extensions(ctx: "Package") -> list[tuple[str, tuple, str, Any]]:
-    return list(iter_extensions(ctx.swagger))
+    return extension_list(ctx.swagger)
 
 
 def _normal(name: str) -> str:
@@ -365,7 +376,7 @@ class ExtensionValueNotAllowed(Rule):
             if kind not in KNOWN_EXTENSIONS.get(key, ()):
                 continue
             if key == "x-ms-trigger-metadata":
-                if not (isinstance(value, Mapping) and value.get("kind") == "query" and value.get("mode") == "polling"):
+                if not (isinstance(value, dict) and value.get("kind") == "query" and value.get("mode") == "polling"):
                     yield Violation(args={"name": key, "value": value, "expected": '{"kind": "query", "mode": "polling"}',
                                           "hint": ""}, pointer=at + (key,))
                 continue
@@ -391,7 +402,7 @@ def _allowed(value: Any, allowed: set) -> bool:
 
 
 def _is_trigger(op: Mapping[str, Any]) -> bool:
-    return isinstance(op, Mapping) and op.get("x-ms-trigger") in ("single", "batch")
+    return isinstance(op, dict) and op.get("x-ms-trigger") in ("single", "batch")
 
 
 def _has_notification_url(node: Any, ctx: "Package", depth: int = 0) -> int:
@@ -399,13 +410,13 @@ def _has_notification_url(node: Any, ctx: "Package", depth: int = 0) -> int:
     if depth > 32:
         return 0
     node = ctx.resolve(node)[0]
-    if not isinstance(node, Mapping):
+    if not isinstance(node, dict):
         return 0
     count = 1 if node.get("x-ms-notification-url") is True else 0
     if "schema" in node:
         count += _has_notification_url(node["schema"], ctx, depth + 1)
     props = node.get("properties")
-    if isinstance(props, Mapping):
+    if isinstance(props, dict):
         count += sum(_has_notification_url(v, ctx, depth + 1) for v in props.values())
     return count
 
@@ -417,7 +428,7 @@ def notification_url_count(op: OperationNode, ctx: "Package") -> int:
 
 def is_webhook(op: OperationNode, ctx: "Package") -> bool:
     """A webhook trigger: `x-ms-trigger: single` plus a notification URL or notification content."""
-    if not isinstance(op.op, Mapping) or op.op.get("x-ms-trigger") != "single":
+    if not isinstance(op.op, dict) or op.op.get("x-ms-trigger") != "single":
         return False
     return ("x-ms-notification-content" in op.path_item or "x-ms-notification-content" in op.op
             or notification_url_count(op, ctx) > 0)
@@ -446,11 +457,11 @@ class NotificationContentWithoutWebhook(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per path item with orphan notification content."""
-        paths = ctx.swagger.get("paths") if isinstance(ctx.swagger, Mapping) else None
-        if not isinstance(paths, Mapping):
+        paths = ctx.swagger.get("paths") if isinstance(ctx.swagger, dict) else None
+        if not isinstance(paths, dict):
             return
         for path, item in paths.items():
-            if not isinstance(item, Mapping) or "x-ms-notification-content" not in item:
+            if not isinstance(item, dict) or "x-ms-notification-content" not in item:
                 continue
             if any(_is_trigger(item.get(m)) for m in _HTTP_METHODS):
                 continue
@@ -506,7 +517,7 @@ class NotificationUrlOnNonTrigger(Rule):
 
     def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when a non-trigger operation has a notification URL field."""
-        if isinstance(node.op, Mapping) and "x-ms-trigger" not in node.op and notification_url_count(node, ctx):
+        if isinstance(node.op, dict) and "x-ms-trigger" not in node.op and notification_url_count(node, ctx):
             yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer)
 
 
@@ -571,14 +582,14 @@ class WebhookRegistrationLocationMissing(Rule):
         if not is_webhook(node, ctx):
             return
         responses = node.op.get("responses")
-        if not isinstance(responses, Mapping):
+        if not isinstance(responses, dict):
             return
         for status, raw in responses.items():
             if not str(status).startswith("2"):
                 continue
             response = ctx.resolve(raw)[0]
-            headers = response.get("headers") if isinstance(response, Mapping) else None
-            if isinstance(headers, Mapping) and any(str(h).lower() == "location" for h in headers):
+            headers = response.get("headers") if isinstance(response, dict) else None
+            if isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers):
                 return
         yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer + ("responses",)
                         if "responses" in node.op else node.pointer)

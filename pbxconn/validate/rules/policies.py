@@ -61,7 +61,7 @@ def template_id(policy: Mapping[str, Any]) -> str:
 def policy_parameters(policy: Mapping[str, Any]) -> Mapping[str, Any]:
     """The policy's `parameters` object, or an empty mapping when it is not one."""
     params = policy.get("parameters")
-    return params if isinstance(params, Mapping) else {}
+    return params if isinstance(params, dict) else {}
 
 
 def named_operations(policy: Mapping[str, Any]) -> list[tuple[int, str]]:
@@ -100,12 +100,12 @@ def _resolve(ctx: "Package", node: Any) -> Any:
 def success_schema(op: OperationNode, ctx: "Package") -> Any:
     """The schema of the operation's 200 response (else first 2xx with a schema), resolved; None if none."""
     responses = op.op.get("responses")
-    if not isinstance(responses, Mapping):
+    if not isinstance(responses, dict):
         return None
     codes = ["200"] + sorted(str(c) for c in responses if str(c).startswith("2") and str(c) != "200")
     for code in codes:
         response = _resolve(ctx, responses.get(code))
-        if isinstance(response, Mapping) and "schema" in response:
+        if isinstance(response, dict) and "schema" in response:
             return _resolve(ctx, response["schema"])
     return None
 
@@ -122,13 +122,13 @@ def _properties(schema: Mapping[str, Any], ctx: "Package") -> tuple[dict[str, An
     while stack and seen < 64:
         seen += 1
         s = stack.pop()
-        if not isinstance(s, Mapping):
+        if not isinstance(s, dict):
             open_ = True
             continue
         if any(k.startswith("x-ms-dynamic") for k in s):
             open_ = True
         p = s.get("properties")
-        if isinstance(p, Mapping):
+        if isinstance(p, dict):
             props.update(p)
         if s.get("additionalProperties") not in (None, False):
             open_ = True
@@ -153,7 +153,7 @@ def walk_schema(schema: Any, steps: tuple[str | int, ...], ctx: "Package") -> tu
     node = schema
     for step in steps:
         node = _resolve(ctx, node)
-        if not isinstance(node, Mapping):
+        if not isinstance(node, dict):
             return _UNKNOWN, None, ""
         if isinstance(step, int):
             type_ = node.get("type")
@@ -176,7 +176,7 @@ def walk_schema(schema: Any, steps: tuple[str | int, ...], ctx: "Package") -> tu
 
 def _polling_policies(ctx: "Package") -> Iterator[PolicyNode]:
     for node in ctx.policies or ():
-        if isinstance(node.policy, Mapping) and template_id(node.policy) == "pollingtrigger":
+        if isinstance(node.policy, dict) and template_id(node.policy) == "pollingtrigger":
             yield node
 
 
@@ -217,7 +217,7 @@ class PolicyOperationMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per unknown operation name."""
-        if not isinstance(ctx.swagger, Mapping) or not isinstance(node.policy, Mapping):
+        if not isinstance(ctx.swagger, dict) or not isinstance(node.policy, dict):
             return
         ops = ctx.operations_by_id or {}
         for i, name in named_operations(node.policy):
@@ -255,7 +255,7 @@ class PolicyTemplateUnknown(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when the templateId is unknown."""
-        if not isinstance(node.policy, Mapping):
+        if not isinstance(node.policy, dict):
             return
         tid = node.policy.get("templateId")
         if not isinstance(tid, str) or tid.lower() not in TEMPLATES:
@@ -284,7 +284,7 @@ class PolicyParameterMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per missing required template parameter."""
-        if not isinstance(node.policy, Mapping):
+        if not isinstance(node.policy, dict):
             return
         required = TEMPLATES.get(template_id(node.policy), ())
         params = policy_parameters(node.policy)
@@ -322,14 +322,14 @@ class PollingTriggerConfigNotQueryParameter(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per triggerConfig key the target operation cannot receive."""
-        if not isinstance(node.policy, Mapping) or template_id(node.policy) != "pollingtrigger":
+        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
             return
         config = policy_parameters(node.policy).get(TRIGGER_CONFIG)
-        if not isinstance(config, Mapping):
+        if not isinstance(config, dict):
             return
         for op in _targets(node, ctx):
             query = {p.param.get("name") for p in op.parameters
-                     if isinstance(p.param, Mapping) and p.param.get("in") == "query"}
+                     if isinstance(p.param, dict) and p.param.get("in") == "query"}
             for key in config:
                 if key == NEXT_LINK_KEY or key in query:
                     continue
@@ -365,12 +365,12 @@ class PollingTriggerFieldMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per expression path that leaves the response schema."""
-        if not isinstance(node.policy, Mapping) or template_id(node.policy) != "pollingtrigger":
+        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
             return
         params = policy_parameters(node.policy)
         exprs: list[tuple[str, str, tuple]] = []
         config = params.get(TRIGGER_CONFIG)
-        if isinstance(config, Mapping):
+        if isinstance(config, dict):
             for key, value in config.items():
                 if isinstance(value, str) and key != NEXT_LINK_KEY:
                     exprs.append(("triggerConfig value", value, ("parameters", TRIGGER_CONFIG, key)))
@@ -379,7 +379,7 @@ class PollingTriggerFieldMissing(Rule):
             exprs.append(("triggerDataPath", data_path, ("parameters", TRIGGER_DATA_PATH)))
         for op in _targets(node, ctx):
             schema = success_schema(op, ctx)
-            if not isinstance(schema, Mapping):
+            if not isinstance(schema, dict):
                 continue
             for what, expr, where in exprs:
                 for text, steps in trigger_body_paths(expr):
@@ -415,18 +415,18 @@ class PollingTriggerDataNotArray(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when the data path's schema has a non-array type."""
-        if not isinstance(node.policy, Mapping) or template_id(node.policy) != "pollingtrigger":
+        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
             return
         data_path = policy_parameters(node.policy).get(TRIGGER_DATA_PATH)
         if not isinstance(data_path, str):
             return
         for op in _targets(node, ctx):
             schema = success_schema(op, ctx)
-            if not isinstance(schema, Mapping):
+            if not isinstance(schema, dict):
                 continue
             for text, steps in trigger_body_paths(data_path):
                 end, failed, _ = walk_schema(schema, steps, ctx)
-                if failed is not None or not isinstance(end, Mapping):
+                if failed is not None or not isinstance(end, dict):
                     continue
                 type_ = end.get("type")
                 if isinstance(type_, str) and type_ != "array":
@@ -457,10 +457,10 @@ class PollingTriggerConfigWithoutCursor(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when no triggerConfig value contains an expression."""
-        if not isinstance(node.policy, Mapping) or template_id(node.policy) != "pollingtrigger":
+        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
             return
         config = policy_parameters(node.policy).get(TRIGGER_CONFIG)
-        if not isinstance(config, Mapping) or not config:
+        if not isinstance(config, dict) or not config:
             return
         if any(isinstance(v, str) and "@" in v for k, v in config.items() if k != NEXT_LINK_KEY):
             return
@@ -494,7 +494,7 @@ class PollingTriggerNotBatchGet(Rule):
 
     def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when a polled operation is not a batch GET trigger."""
-        op_id = node.op.get("operationId") if isinstance(node.op, Mapping) else None
+        op_id = node.op.get("operationId") if isinstance(node.op, dict) else None
         if not isinstance(op_id, str) or op_id not in polling_operations(ctx):
             return
         trigger = node.op.get("x-ms-trigger")
@@ -526,10 +526,10 @@ class PollingTriggerMetadataMissing(Rule):
 
     def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when a polled operation lacks the polling metadata."""
-        op_id = node.op.get("operationId") if isinstance(node.op, Mapping) else None
+        op_id = node.op.get("operationId") if isinstance(node.op, dict) else None
         if not isinstance(op_id, str) or op_id not in polling_operations(ctx):
             return
         meta = node.op.get("x-ms-trigger-metadata")
-        if isinstance(meta, Mapping) and meta.get("kind") == "query" and meta.get("mode") == "polling":
+        if isinstance(meta, dict) and meta.get("kind") == "query" and meta.get("mode") == "polling":
             return
         yield Violation(args={"operation_id": op_id}, pointer=node.pointer)

@@ -146,7 +146,7 @@ def _walk_strings(value: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
         node, where = stack.pop()
         if isinstance(node, str):
             yield where, node
-        elif isinstance(node, Mapping):
+        elif isinstance(node, dict):
             stack.extend((v, where + (k,)) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, where + (i,)) for i, v in enumerate(node))
@@ -156,7 +156,7 @@ def _walk_dicts(value: Any, at: tuple) -> Iterator[tuple[tuple, Mapping]]:
     stack = [(value, at)]
     while stack:
         node, where = stack.pop()
-        if isinstance(node, Mapping):
+        if isinstance(node, dict):
             yield where, node
             stack.extend((v, where + (k,)) for k, v in node.items())
         elif isinstance(node, list):
@@ -224,7 +224,7 @@ def _properties_hits(value: Any) -> Iterator[_Hit]:
         if isinstance(secret, str) and secret.strip() and not is_placeholder(secret) and len(secret.strip()) >= 8:
             yield _Hit("client-secret", "an OAuth client secret", "properties", where + ("clientSecret",))
         params = node.get("parameters") if "templateId" in node else None
-        if isinstance(params, Mapping):
+        if isinstance(params, dict):
             header = params.get("x-ms-apimTemplateParameter.name")
             literal = params.get("x-ms-apimTemplateParameter.value")
             if isinstance(header, str) and AUTH_NAME.search(header) and looks_like_key(literal) \
@@ -257,7 +257,7 @@ def package_secrets(ctx: "Package") -> list[_Hit]:
             continue
         value = getattr(source, "value", None)
         text = getattr(source, "text", None)
-        if role in ("swagger", "properties", "settings") and isinstance(value, (Mapping, list)):
+        if role in ("swagger", "properties", "settings") and isinstance(value, (dict, list)):
             hits.extend(_shape_hits(role, value, getattr(source, "data", None)))
             if role == "swagger":
                 hits.extend(_swagger_value_hits(ctx))
