@@ -58,6 +58,7 @@ TABLES = (
 )
 SQLITE_MAX = 2**63 - 1
 MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
 
 
 @dataclass
@@ -141,7 +142,7 @@ class Store:
         """Newest first. With a cursor, the oldest `limit` items after it (so none is skipped)."""
         if page.after:
             where.add(f"{id_col} > ?", page.after)
-        limit = MAX_LIMIT if page.limit is None else max(1, min(page.limit, MAX_LIMIT))
+        limit = DEFAULT_LIMIT if page.limit is None else max(1, min(page.limit, MAX_LIMIT))
         offset = max(0, min(page.offset, SQLITE_MAX))
         if page.after:
             inner = f"{base}{where.sql()} ORDER BY {id_col} ASC LIMIT ? OFFSET ?"
@@ -220,7 +221,7 @@ class Store:
 
     def lost_callers(self, where: Where, limit: int | None, offset: int) -> list[LostCaller]:
         """Lost callers, most recent contact first."""
-        limit = MAX_LIMIT if limit is None else max(1, min(limit, MAX_LIMIT))
+        limit = DEFAULT_LIMIT if limit is None else max(1, min(limit, MAX_LIMIT))
         sql = f"SELECT * FROM lost_callers{where.sql()} ORDER BY last_contact DESC, caller_id LIMIT ? OFFSET ?"
         rows = self.query(sql, [*where.args, limit, max(0, min(offset, SQLITE_MAX))])
         return [_lost(r) for r in rows]
