@@ -84,6 +84,9 @@ def resolve(ctx: Any, node: Any) -> tuple[Any, tuple | None]:
     """Follow local `$ref`s of `node` in the swagger; (node, None) when it cannot be followed."""
     if not (isinstance(node, dict) and "$ref" in node):
         return node, None
+    remembered = getattr(ctx, "resolve", None)  # a Package remembers each $ref's outcome
+    if remembered is not None:
+        return remembered(node)
     try:
         return follow(ctx.swagger, node)
     except (RefError, ValueError, TypeError, AttributeError):

@@ -182,8 +182,15 @@ _QUICK_BYTES = (b"eyJ", b"Bearer", b"PRIVATE KEY", b"AKIA", b"ASIA", b"ghp_", b"
                 b"AIza", b"k_live_", b"sk-", b"AccountKey=", b"sig=")
 
 
+# `any(token in data for token in _QUICK_BYTES)` in one pass: each alternative starts at the
+# token's least common byte (one of J B P K S _ x z = -) and checks the rest around it.
+_QUICK_DATA = re.compile(
+    rb"[JBPKS_xz=-](?:(?<=eyJ)|(?<=B)earer|(?<=P)RIVATE KEY|(?<=A[KS])IA|(?<=gh[pousr]_)|(?<=github_)pat_"
+    rb"|(?<=xox)|(?<=AIz)a|(?<=k_)live_|(?<=sk-)|(?<=AccountKey=)|(?<=sig=))")
+
+
 def _shape_hits(role: str, value: Any, data: bytes | None) -> Iterator[_Hit]:
-    if data is not None and not any(token in data for token in _QUICK_BYTES):
+    if data is not None and _QUICK_DATA.search(data) is None:
         return
     for where, string_ in _walk_strings(value, ()):
         if len(string_) >= 16 and _QUICK.search(string_):
