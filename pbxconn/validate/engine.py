@@ -97,17 +97,23 @@ def _validate_package(pkg: Package, config: Config | None,
         except Exception as exc:  # an index that fails on a bizarre document
             findings.append(_internal(pkg, f"index of {subject}s", exc, ""))
             continue
-        for node in nodes:
-            for rule in subscribed:
-                if rule.code in crashed:
-                    continue
-                try:
-                    for violation in rule.check(node, pkg):
+        if not nodes:
+            continue
+        # Rule by rule over all nodes (each rule's findings keep their node order, and the
+        # findings are sorted at the end): a crashing rule stops at the node it failed on.
+        for rule in subscribed:
+            if rule.code in crashed:
+                continue
+            check = rule.check
+            node = None
+            try:
+                for node in nodes:
+                    for violation in check(node, pkg):
                         findings.append(_finding(rule, violation, pkg, config))
-                except Exception as exc:
-                    crashed.add(rule.code)
-                    where = to_pointer(getattr(node, "pointer", ()) or ())
-                    findings.append(_internal(pkg, f"rule {rule.code}", exc, where))
+            except Exception as exc:
+                crashed.add(rule.code)
+                where = to_pointer(getattr(node, "pointer", ()) or ())
+                findings.append(_internal(pkg, f"rule {rule.code}", exc, where))
     from pbxconn.validate.rules import LOAD_ERRORS
 
     for module, error in sorted(LOAD_ERRORS.items()):
