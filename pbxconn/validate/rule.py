@@ -54,7 +54,7 @@ class Violation:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class OperationNode:
     """One operation: `paths[path][method]`."""
 
@@ -66,7 +66,7 @@ class OperationNode:
     pointer: tuple         # ("paths", path, method)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class ParameterNode:
     """One parameter with its `$ref` resolved; `pointer` is where its text is (ref target if any)."""
 
@@ -76,7 +76,7 @@ class ParameterNode:
     used_at: tuple  # where it is listed (the operation's parameters[i]); == pointer when inline
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class ResponseNode:
     """One response of one operation, `$ref` resolved."""
 
@@ -86,7 +86,7 @@ class ResponseNode:
     pointer: tuple
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class SchemaNode:
     """One schema object; `role` says where it hangs (body parameter, response, definition,
     notification content, property of another schema, array items)."""
@@ -99,7 +99,7 @@ class SchemaNode:
     operation: OperationNode | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class PolicyNode:
     """`properties.policyTemplateInstances[index]` of apiProperties.json."""
 
