@@ -232,10 +232,54 @@ class IconImageInvalid(Rule):
             yield Violation(args={"problem": problem}, file="icon")
 
 
+# Chunks a plain PNG header may carry before its image data, with the smallest length Pillow
+# accepts for each; colour types of bit depth 8 that need no palette (grey, RGB, grey+alpha, RGBA).
+_PLAIN_CHUNKS = {b"sRGB": 1, b"gAMA": 4, b"pHYs": 9}
+_PLAIN_MODES = {(8, 0), (8, 2), (8, 4), (8, 6)}
+_PILLOW_MAX_PIXELS = 89478485  # Image.MAX_IMAGE_PIXELS; above it Image.open warns or refuses
+
+
+def _plain_png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG whose header Pillow's PNG reader certainly accepts: IHDR first,
+    then only sRGB / gAMA / pHYs chunks, every checksum right, up to the first IDAT. None for
+    anything else (Pillow then decides), so the verdict is Pillow's while the common case
+    spares importing it (about 20 ms of a single-connector command)."""
+    import zlib
+
+    pos, size, end = 8, None, len(data)
+    while pos + 8 <= end:
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        cid = data[pos + 4:pos + 8]
+        if cid == b"IDAT":
+            return size
+        body_end = pos + 8 + length
+        if body_end + 4 > end:
+            return None
+        body = data[pos + 8:body_end]
+        if zlib.crc32(body, zlib.crc32(cid)) != int.from_bytes(data[body_end:body_end + 4], "big"):
+            return None
+        if cid == b"IHDR":
+            if pos != 8 or length < 13 or body[11] or (body[8], body[9]) not in _PLAIN_MODES:
+                return None
+            width, height = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
+            if not width or not height or width * height > _PILLOW_MAX_PIXELS:
+                return None
+            size = (width, height)
+        else:
+            least = _PLAIN_CHUNKS.get(cid)
+            if size is None or least is None or length < least:
+                return None
+        pos = body_end + 4
+    return None
+
+
 def icon_problem(data: bytes) -> str:
     """What is wrong with an icon image ('' when it is a square PNG of a usable size)."""
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "is not a PNG image"
+    size = _plain_png_size(data)
+    if size is not None:
+        return _icon_size_problem(*size)
     try:
         # Imported only when a package has an icon. The signature is PNG's, so the PNG reader
         # is the one Image.open would pick; calling it directly spares loading every other
@@ -248,6 +292,11 @@ def icon_problem(data: bytes) -> str:
                 return "cannot be decoded as an image"  # Image.open refuses these as well
     except Exception:
         return "cannot be decoded as an image"
+    return _icon_size_problem(width, height)
+
+
+def _icon_size_problem(width: int, height: int) -> str:
+    """What is wrong with an icon of this size ('' when nothing)."""
     if width != height:
         return f"is {width} x {height} pixels; it must be square (230 x 230 recommended)"
     if not ICON_SIDE[0] <= width <= ICON_SIDE[1]:
