@@ -2,13 +2,18 @@
 same process, run openapi-spec-validator's validate() alone on the same swagger files.
 
 Prints the median per-connector time of both over several repetitions and their ratio.
+With --command DIR it also times `pbxconn validate DIR` as a command (median wall time of
+--runs runs) next to `python -c pass`, the interpreter's own start-up.
 Run: python benchmarks/validate.py [--repeat N] [--corpus PATH] [--select Structure]
+                                   [--command connectors/tele2 [--runs 10]]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,7 +30,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--select", default="ALL", help="comma-separated codes/categories (default ALL)")
+    parser.add_argument("--command", type=Path, help="also time `pbxconn validate COMMAND` as a command")
+    parser.add_argument("--runs", type=int, default=10, help="runs of the command (default 10)")
     args = parser.parse_args()
+    if args.command is not None:
+        command_times(args.command, args.runs)
     folders = sorted(p.parent for p in args.corpus.rglob("apiDefinition.swagger.json"))
     config = Config(select=tuple(args.select.split(",")))
     rules = active_rules(config)
@@ -53,6 +62,24 @@ def main() -> None:
     print(f"pbxconn validate (load+parse+all rules): {a * 1000:.2f} ms per connector (median)")
     print(f"openapi-spec-validator validate() alone: {b * 1000:.2f} ms per connector (median)")
     print(f"ratio: {b / a:.1f}x faster")
+
+
+def _wall(argv: list[str], runs: int) -> float:
+    """Median wall time of running `argv` `runs` times (output discarded)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def command_times(target: Path, runs: int) -> None:
+    """Print the median wall time of `pbxconn validate target` and of `python -c pass`."""
+    ours = _wall([sys.executable, "-m", "pbxconn", "validate", str(target)], runs)
+    bare = _wall([sys.executable, "-c", "pass"], runs)
+    print(f"pbxconn validate {target}: {ours * 1000:.0f} ms wall (median of {runs}); "
+          f"python -c pass: {bare * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
