@@ -29,13 +29,22 @@ class Result:
     files_count: int
 
 
+_ACTIVE: dict[tuple, dict[str, list[Rule]]] = {}
+
+
 def active_rules(config: Config) -> dict[str, list[Rule]]:
-    """Instances of the enabled rules, grouped by subject, in code order."""
-    grouped: dict[str, list[Rule]] = {subject: [] for subject in SUBJECTS}
-    for code, cls in sorted(load_rules().items()):
-        if config.enabled(code, cls.category, cls.origin, cls.certification):
-            grouped.setdefault(cls.subject, []).append(cls())
-    return grouped
+    """Instances of the enabled rules, grouped by subject, in code order. Rules are stateless,
+    so the instances are made once per selection (workers validating package after package
+    with `validate_package(pkg, config)` no longer rebuild them each time)."""
+    key = (config.select, config.ignore, config.certification, tuple(load_rules().items()))
+    grouped = _ACTIVE.get(key)
+    if grouped is None:
+        grouped = {subject: [] for subject in SUBJECTS}
+        for code, cls in sorted(load_rules().items()):
+            if config.enabled(code, cls.category, cls.origin, cls.certification):
+                grouped.setdefault(cls.subject, []).append(cls())
+        _ACTIVE[key] = grouped
+    return {subject: list(rules) for subject, rules in grouped.items()}
 
 
 def _nodes(pkg: Package, subject: str) -> Sequence[Any]:
@@ -54,14 +63,13 @@ def _nodes(pkg: Package, subject: str) -> Sequence[Any]:
 
 def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config) -> Finding:
     """Make the Finding for one Violation (message, severity, file, position)."""
-    pointer = violation.pointer
-    if not isinstance(pointer, str):
-        pointer = to_pointer(pointer)
+    raw = violation.pointer
+    pointer = raw if isinstance(raw, str) else to_pointer(raw)
     role = violation.file
     if violation.line:
         line, column = violation.line, violation.column or 1
-    else:
-        line, column = pkg.locate(role, pointer)
+    else:  # a path tuple is located as is (from_pointer(to_pointer(t)) is t with str parts)
+        line, column = pkg.locate(role, raw)
     severity = config.severity_overrides.get(rule.code) or violation.severity or rule.severity
     return Finding(
         code=rule.code,
