@@ -1,0 +1,187 @@
+"""Run schemathesis (as a library, all default checks) over a connector spec, plus the webhook check."""
+
+from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pbxconn.contract.checks import Failure, webhook_payloads_match_notification_content
+from pbxconn.core.errors import InputError, PbxconnError
+
+SANDBOX_KEY = "contract-key"
+
+
+@dataclass
+class OperationResult:
+    """What schemathesis found for one operation."""
+
+    label: str
+    cases: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No failure."""
+        return not self.failures
+
+
+@dataclass
+class ContractReport:
+    """The outcome of a contract run."""
+
+    spec: Path
+    base_url: str
+    operations: dict[str, OperationResult] = field(default_factory=dict)
+    webhook_counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def failures(self) -> list[Failure]:
+        """Every failure, schemathesis' and ours."""
+        return [f for op in self.operations.values() for f in op.failures]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed and nothing errored."""
+        return not self.failures and not self.errors
+
+    def summary(self) -> str:
+        """One line per operation, then totals."""
+        lines = []
+        for label in sorted(self.operations):
+            result = self.operations[label]
+            mark = "PASS" if result.ok else "FAIL"
+            lines.append(f"{mark}  {label}  ({result.cases} cases)")
+            seen = set()
+            for failure in result.failures:
+                first = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
+                if (failure.check, first) not in seen:
+                    seen.add((failure.check, first))
+                    lines.append(f"      {failure.check}: {first}")
+        if self.webhook_counts:
+            delivered = sum(self.webhook_counts.values())
+            lines.append(f"webhook payloads: {delivered} delivered to {len(self.webhook_counts)} webhook triggers, each validated")
+        lines.extend(f"ERROR {e}" for e in self.errors)
+        failed = sum(1 for r in self.operations.values() if not r.ok)
+        cases = sum(r.cases for r in self.operations.values())
+        lines.append(
+            f"{len(self.operations) - failed} passed, {failed} failed, {len(self.errors)} errors;"
+            f" {cases} cases in {self.elapsed:.1f} s against {self.base_url}"
+        )
+        return "\n".join(lines)
+
+    def junit(self) -> bytes:
+        """The run as JUnit XML (one testcase per operation)."""
+        suite = ET.Element(
+            "testsuite", name=f"pbxconn contract {self.spec}", tests=str(len(self.operations)),
+            failures=str(sum(1 for r in self.operations.values() if not r.ok)), errors=str(len(self.errors)),
+            time=f"{self.elapsed:.3f}",
+        )
+        for label in sorted(self.operations):
+            result = self.operations[label]
+            case = ET.SubElement(suite, "testcase", classname="contract", name=label)
+            for failure in result.failures:
+                node = ET.SubElement(case, "failure", type=failure.check, message=failure.message.strip().splitlines()[0] if failure.message.strip() else failure.check)
+                node.text = failure.message
+        for error in self.errors:
+            ET.SubElement(ET.SubElement(suite, "testcase", classname="contract", name="run"), "error", message=error)
+        return ET.tostring(suite, encoding="utf-8", xml_declaration=True)
+
+
+def resolve_spec(carrier: str, spec: Path | None, root: Path) -> Path:
+    """The spec to test: `--spec`, else `connectors/<carrier>/apiDefinition.swagger.json`."""
+    path = spec or root / "connectors" / carrier / "apiDefinition.swagger.json"
+    if not path.is_file():
+        raise InputError(f"no connector spec at {path}", hint="run `pbxconn build` first, or pass --spec")
+    return path
+
+
+def api_base(root_url: str, spec: dict[str, Any]) -> str:
+    """The spec's basePath appended to a service root, unless the URL already ends with it."""
+    base_path = "/" + str(spec.get("basePath", "/")).strip("/")
+    root = root_url.rstrip("/")
+    return root if base_path == "/" or root.endswith(base_path) else root + base_path
+
+
+def run_contract(
+    spec_path: Path, *, base_url: str | None = None, api_key: str | None = None, max_examples: int | None = None,
+    seed: int | None = None, webhooks: bool = True,
+) -> ContractReport:
+    """Contract-test `spec_path` against `base_url` (a live API) or a sandbox started for the run."""
+    try:
+        spec = json.loads(spec_path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the spec: {exc}", location=str(spec_path)) from None
+    if base_url is not None:
+        if not api_key:
+            raise InputError("--base-url needs --api-key")
+        return _run(spec_path, spec, api_base(base_url, spec), None, api_key, max_examples, seed, webhooks=False)
+    from pbxconn.sandbox.process import start_sandbox
+
+    sandbox = start_sandbox("--rate-limit", "0", "--api-key", SANDBOX_KEY)
+    try:
+        return _run(spec_path, spec, api_base(sandbox.url, spec), sandbox.url + "/_sandbox", SANDBOX_KEY,
+                    max_examples, seed, webhooks=webhooks)
+    finally:
+        sandbox.stop()
+
+
+def _run(spec_path: Path, spec: dict[str, Any], base: str, admin: str | None, api_key: str, max_examples: int | None,
+         seed: int | None, *, webhooks: bool) -> ContractReport:
+    import schemathesis
+    from schemathesis.engine import events, from_schema
+
+    started = time.monotonic()
+    report = ContractReport(spec_path, base)
+    config = schemathesis.Config()
+    if seed is not None:
+        config.update(seed=seed)
+    config.projects.override.update(base_url=base, headers={"Authorization": f"Bearer {api_key}"})
+    if max_examples is not None:
+        config.projects.override.generation.update(max_examples=max_examples)
+    schema = schemathesis.openapi.from_dict(spec, config=config)
+    for operation in schema.get_all_operations():
+        label = operation.ok().label
+        report.operations[label] = OperationResult(label)
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            _collect(report, event.recorder)
+        elif isinstance(event, events.NonFatalError):
+            report.errors.append(f"{event.label}: {event.info.title}: {event.info.message}".strip())
+        elif isinstance(event, events.FatalError):
+            raise PbxconnError(f"schemathesis could not run: {event.exception}")
+        elif isinstance(event, events.Interrupted):
+            raise KeyboardInterrupt
+    if webhooks and admin is not None:
+        failures, report.webhook_counts = webhook_payloads_match_notification_content(spec, base, admin, api_key)
+        for failure in failures:
+            label = next((l for l in report.operations if l.endswith(f"/webhooks/{failure.operation}")), failure.operation)
+            report.operations.setdefault(label, OperationResult(label)).failures.append(failure)
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _collect(report: ContractReport, recorder: Any) -> None:
+    """Count cases and record failed checks of one finished scenario, per operation."""
+    for case_id, node in recorder.cases.items():
+        label = node.value.operation.label
+        result = report.operations.setdefault(label, OperationResult(label))
+        result.cases += 1
+        for check in recorder.checks.get(case_id, []):
+            if check.failure_info is None:
+                continue
+            failure = check.failure_info.failure
+            interaction = recorder.interactions.get(case_id)
+            request = ""
+            if interaction is not None:
+                request = f"\n  request: {interaction.request.method} {interaction.request.uri}"
+                if interaction.request.body:
+                    request += f" body={interaction.request.body[:200]!r}"
+                if interaction.response is not None:
+                    request += f"\n  response: {interaction.response.status_code}"
+            result.failures.append(Failure(label, check.name, f"{failure.title}: {failure.message}{request}"))
