@@ -140,7 +140,7 @@ def _run(spec_path: Path, spec: dict[str, Any], base: str, admin: str | None, ap
     report = ContractReport(spec_path, base)
     config = schemathesis.Config()
     if seed is not None:
-        config.update(seed=seed)
+        config.update(seed=seed, max_failures=None)
     config.projects.override.update(base_url=base, headers={"Authorization": f"Bearer {api_key}"})
     if max_examples is not None:
         config.projects.override.generation.update(max_examples=max_examples)
