@@ -133,6 +133,106 @@ class SourceMap:
             at = child
         return at
 
+    def offsets(self, paths: list[tuple]) -> list[int]:
+        """`offset` of many paths at once: one walk down the text that enters only the
+        containers on some wanted path and skips every other value with the C scanner, so each
+        character is scanned about once however many paths there are."""
+        if not self.valid or len(paths) < 2:
+            return [self.offset(path) for path in paths]
+        trie: dict = {}
+        for path in paths:
+            node = trie
+            for part in path:
+                node = node.setdefault(str(part), {})
+        root = self._root_offset()
+        try:
+            found = self._walk(root, trie)[0]
+        except (RecursionError, StopIteration, ValueError):
+            return [self.offset(path) for path in paths]
+        out = []
+        for path in paths:
+            at, level = root, found
+            for part in path:
+                entry = level.get(str(part)) if level else None
+                if entry is None:
+                    break
+                at, level = entry
+            out.append(at)
+        return out
+
+    def _walk(self, start: int, trie: dict) -> tuple[dict, int]:
+        """Members of the container at `start` named in `trie`: {key: (offset, their members)};
+        and the offset just past the container. Only for valid text."""
+        text = self.text
+        found: dict = {}
+        opener = text[start]
+        if opener == "{":
+            i = _WS.match(text, start + 1).end()
+            while True:
+                m = _KEY.match(text, i)
+                if m is None:
+                    break
+                key = m.group(1)
+                if "\\" in key:
+                    key = scanstring(text, i + 1)[0]
+                i = m.end()
+                sub = trie.get(key)
+                if sub is None:
+                    i = _scan_once(text, i)[1]
+                elif sub and text[i] in "{[":
+                    at = i
+                    members, i = self._walk(i, sub)
+                    found[key] = (at, members)  # a repeated key: the last one wins, as in json.loads
+                else:
+                    found[key] = (i, None)
+                    i = _scan_once(text, i)[1]
+                m = _SEP.match(text, i)
+                i = m.end()
+                if m.group(1) is None:
+                    break
+        elif opener == "[":
+            i = _WS.match(text, start + 1).end()
+            index = 0
+            while text[i] != "]":
+                sub = trie.get(str(index))
+                if sub is None:
+                    i = _scan_once(text, i)[1]
+                elif sub and text[i] in "{[":
+                    at = i
+                    members, i = self._walk(i, sub)
+                    found[str(index)] = (at, members)
+                else:
+                    found[str(index)] = (i, None)
+                    i = _scan_once(text, i)[1]
+                index += 1
+                m = _SEP.match(text, i)
+                i = m.end()
+                if m.group(1) is None:
+                    break
+        else:
+            return found, _scan_once(text, start)[1]
+        return found, i + 1  # i is at the closing bracket
+
+    def positions(self, offsets: list[int]) -> list[tuple[int, int]]:
+        """`position` of many offsets: newlines counted once, in offset order."""
+        if len(offsets) < 2:
+            return [self.position(offset) for offset in offsets]
+        text = self.text
+        at: dict[int, tuple[int, int]] = {}
+        line, previous, line_start = 1, 0, 0
+        for offset in sorted(set(offsets)):
+            count = text.count("\n", previous, offset)
+            if count:
+                line += count
+                line_start = text.rfind("\n", previous, offset) + 1
+            at[offset] = (line, offset - line_start + 1)
+            previous = offset
+        return [at[offset] for offset in offsets]
+
+    def locate_many(self, paths: list[tuple]) -> list[tuple[int, int]]:
+        """`locate` of many paths at once."""
+        return self.positions(self.offsets(paths))
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         if self._line_starts is None:

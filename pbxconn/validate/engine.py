@@ -61,13 +61,17 @@ def _nodes(pkg: Package, subject: str) -> Sequence[Any]:
             "schema": pkg.schemas}.get(subject, [])
 
 
-def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config) -> Finding:
-    """Make the Finding for one Violation (message, severity, file, position)."""
+def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config,
+             where: tuple[int, int] | None = None) -> Finding:
+    """Make the Finding for one Violation (message, severity, file, position). `where` is the
+    position when it was already found (`_locate_all`)."""
     raw = violation.pointer
     pointer = raw if isinstance(raw, str) else to_pointer(raw)
     role = violation.file
     if violation.line:
         line, column = violation.line, violation.column or 1
+    elif where is not None:
+        line, column = where
     else:  # a path tuple is located as is (from_pointer(to_pointer(t)) is t with str parts)
         line, column = pkg.locate(role, raw)
     severity = config.severity_overrides.get(rule.code) or violation.severity or rule.severity
@@ -95,6 +99,7 @@ def _validate_package(pkg: Package, config: Config | None,
     config = config or Config()
     rules = rules if rules is not None else active_rules(config)
     findings: list[Finding] = []
+    found: list[tuple[Rule, Violation]] = []
     crashed: set[str] = set()
     for subject in SUBJECTS:
         subscribed = rules.get(subject)
@@ -117,11 +122,14 @@ def _validate_package(pkg: Package, config: Config | None,
             try:
                 for node in nodes:
                     for violation in check(node, pkg):
-                        findings.append(_finding(rule, violation, pkg, config))
+                        found.append((rule, violation))
             except Exception as exc:
                 crashed.add(rule.code)
                 where = to_pointer(getattr(node, "pointer", ()) or ())
                 findings.append(_internal(pkg, f"rule {rule.code}", exc, where))
+    positions = _locate_all(pkg, found)
+    findings.extend(_finding(rule, violation, pkg, config, positions.get(i))
+                    for i, (rule, violation) in enumerate(found))
     from pbxconn.validate.rules import LOAD_ERRORS
 
     for module, error in sorted(LOAD_ERRORS.items()):
@@ -129,6 +137,24 @@ def _validate_package(pkg: Package, config: Config | None,
     if not config.enabled(INTERNAL_CODE, INTERNAL_CATEGORY, "pbxconn"):
         findings = [f for f in findings if f.code != INTERNAL_CODE]
     return sort_findings(findings)
+
+
+def _locate_all(pkg: Package, found: list[tuple[Rule, Violation]]) -> dict[int, tuple[int, int]]:
+    """Positions of the violations that need one, file by file in one batch each:
+    {index in `found`: (line, column)}."""
+    wanted: dict[str, tuple[list[int], list[tuple]]] = {}
+    for i, (_, violation) in enumerate(found):
+        if violation.line:
+            continue
+        entry = wanted.get(violation.file)
+        if entry is None:
+            entry = wanted[violation.file] = ([], [])
+        entry[0].append(i)
+        entry[1].append(pkg.path_of(violation.pointer))
+    out: dict[int, tuple[int, int]] = {}
+    for role, (indexes, paths) in wanted.items():
+        out.update(zip(indexes, pkg.locate_many(role, paths)))
+    return out
 
 
 def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Finding:

@@ -287,6 +287,23 @@ class Package:
                 pointer = ()
         return source.sourcemap.locate(pointer)
 
+    @staticmethod
+    def path_of(pointer: str | tuple) -> tuple:
+        """A path tuple for a pointer or path (a malformed pointer names the document root)."""
+        if isinstance(pointer, str):
+            try:
+                return from_pointer(pointer)
+            except ValueError:
+                return ()
+        return pointer
+
+    def locate_many(self, role: FileRole | str, paths: list[tuple]) -> list[tuple[int, int]]:
+        """`locate` of many path tuples in one file, in one pass over its text."""
+        source = self.files.get(role)
+        if source is None or source.text is None:
+            return [(0, 0)] * len(paths)
+        return source.sourcemap.locate_many(paths)
+
     # --- indexes (built on first use) -------------------------------------------------------
 
     @cached_property
