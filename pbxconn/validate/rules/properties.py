@@ -16,8 +16,7 @@ E, W = Severity.ERROR, Severity.WARNING
 
 
 _REF_KEY = re.compile(r'"\$ref"\s*:')
-_REF_STR = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"')
-_REF_LONE = re.compile(r'\{\s*"\$ref"\s*:\s*"(?:[^"\\]|\\.)*"\s*\}')
+_REF_STR_END = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"(\s*\})?')
 
 
 def refs_clean(ctx: Any) -> bool:
@@ -26,9 +25,18 @@ def refs_clean(ctx: Any) -> bool:
     text = getattr(source, "text", None)
     if not isinstance(text, str):
         return False
-    values = _REF_STR.findall(text)
-    count = len(_REF_KEY.findall(text))
-    if count != len(values) or len(_REF_LONE.findall(text)) != count:
+    values = []
+    for match in _REF_STR_END.finditer(text):
+        # alone in its object: `{` before it (whitespace between) and `}` after it
+        if match.group(2) is None:
+            return False
+        before = match.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if before < 0 or text[before] != "{":
+            return False
+        values.append(match.group(1))
+    if text.count('"$ref"') != len(values) and len(_REF_KEY.findall(text)) != len(values):
         return False
     root = doc(ctx)
     uses = {"definitions": 0, "parameters": 0, "responses": 0}
@@ -67,19 +75,26 @@ def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
         out: list = []
         if refs_clean(ctx):
             return out
-        stack: list[tuple[Any, tuple]] = [(doc(ctx), ())]
+        # Paths are kept as (parent link, key) links and spelled out only for `$ref` holders.
+        stack: list[tuple[Any, Any]] = [(doc(ctx), None)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, ptr = stack.pop()
+            node, link = pop()
             if isinstance(node, dict):
                 if "$ref" in node:
-                    out.append((node["$ref"], ptr, node))
+                    parts, up = [], link
+                    while up is not None:
+                        up, key = up
+                        parts.append(key)
+                    parts.reverse()
+                    out.append((node["$ref"], tuple(parts), node))
                 for key, value in node.items():
                     if isinstance(value, (dict, list)):
-                        stack.append((value, ptr + (key,)))
+                        push((value, (link, key)))
             elif isinstance(node, list):
                 for i, value in enumerate(node):
                     if isinstance(value, (dict, list)):
-                        stack.append((value, ptr + (i,)))
+                        push((value, (link, i)))
         out.sort(key=lambda s: tuple(str(x) for x in s[1]))
         return out
     return memo(ctx, "ref_sites", build)
