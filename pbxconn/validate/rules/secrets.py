@@ -65,9 +65,15 @@ _SHAPES: list[tuple[str, str, re.Pattern[str]]] = [
      re.compile(r"[?&]sig=(?P<secret>[A-Za-z0-9%+/]{40,}={0,2}(?:%3D){0,2})")),
 ]
 
-# Cheap pre-check: every shape above contains one of these; most files contain none.
-_QUICK = re.compile(r"eyJ|Bearer|PRIVATE KEY|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|k_live_|sk-"
-                    r"|AccountKey=|sig=")
+# Cheap pre-check: every shape above contains one of these tokens; most files contain none:
+# eyJ|Bearer|PRIVATE KEY|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|k_live_|sk-|AccountKey=|sig=
+# Each alternative starts with a literal, the token's rarest character in connector files,
+# and checks the rest around it: the regex engine then only stops at those characters and
+# rejects a branch on its first one.
+_QUICK_SOURCE = (r"J(?<=eyJ)|B(?=earer)|Y(?<=PRIVATE KEY)|K(?=IA)(?<=AK)|S(?=IA)(?<=AS)|_(?<=gh[pousr]_)"
+                 r"|_(?<=github_)(?=pat_)|x(?=ox)|z(?<=AIz)(?=a)|k(?=_live_)|k(?=-)(?<=sk)|=(?<=AccountKey=)"
+                 r"|=(?<=sig=)")
+_QUICK = re.compile(_QUICK_SOURCE)
 
 
 _PLACEHOLDER = re.compile(
@@ -141,15 +147,36 @@ _VALUE_KEYS = ("default", "x-example", "example", "x-ms-test-value")
 
 
 def _walk_strings(value: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
-    stack = [(value, at)]
+    for where, node in _strings(value, at, 0):
+        yield where, node
+
+
+def _strings(value: Any, at: tuple, shortest: int) -> list[tuple[tuple, str]]:
+    """(path, string) of every string value at least `shortest` long, in `_walk_strings` order.
+    Paths are kept as (parent link, key) links and spelled out only for the strings returned."""
+    out: list[tuple[Any, str]] = []
+    stack: list[tuple[Any, Any]] = [(value, None)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, where = stack.pop()
+        node, link = pop()
         if isinstance(node, str):
-            yield where, node
+            if len(node) >= shortest:
+                out.append((link, node))
         elif isinstance(node, dict):
-            stack.extend((v, where + (k,)) for k, v in node.items())
+            for k, v in node.items():
+                push((v, (link, k)))
         elif isinstance(node, list):
-            stack.extend((v, where + (i,)) for i, v in enumerate(node))
+            for i, v in enumerate(node):
+                push((v, (link, i)))
+    spelled = []
+    for link, node in out:
+        parts = []
+        while link is not None:
+            link, key = link
+            parts.append(key)
+        parts.reverse()
+        spelled.append((at + tuple(parts), node))
+    return spelled
 
 
 def _walk_dicts(value: Any, at: tuple) -> Iterator[tuple[tuple, Mapping]]:
@@ -182,19 +209,15 @@ _QUICK_BYTES = (b"eyJ", b"Bearer", b"PRIVATE KEY", b"AKIA", b"ASIA", b"ghp_", b"
                 b"AIza", b"k_live_", b"sk-", b"AccountKey=", b"sig=")
 
 
-# `any(token in data for token in _QUICK_BYTES)` in one pass. Each alternative starts with a
-# literal, the token's rarest byte in connector files, and checks the rest around it: the regex
-# engine then only stops at those bytes and rejects a branch on its first byte.
-_QUICK_DATA = re.compile(
-    rb"J(?<=eyJ)|B(?=earer)|Y(?<=PRIVATE KEY)|K(?=IA)(?<=AK)|S(?=IA)(?<=AS)|_(?<=gh[pousr]_)"
-    rb"|_(?<=github_)(?=pat_)|x(?=ox)|z(?<=AIz)(?=a)|k(?=_live_)|k(?=-)(?<=sk)|=(?<=AccountKey=)|=(?<=sig=)")
+# `any(token in data for token in _QUICK_BYTES)` in one pass (the same pattern over bytes).
+_QUICK_DATA = re.compile(_QUICK_SOURCE.encode())
 
 
 def _shape_hits(role: str, value: Any, data: bytes | None) -> Iterator[_Hit]:
     if data is not None and _QUICK_DATA.search(data) is None:
         return
-    for where, string_ in _walk_strings(value, ()):
-        if len(string_) >= 16 and _QUICK.search(string_):
+    for where, string_ in _strings(value, (), 16):
+        if _QUICK.search(string_):
             for m in find_secrets(string_):
                 yield _Hit(m.kind, m.label, role, where)
 
