@@ -112,74 +112,91 @@ def iter_extensions(swagger: Any) -> Iterator[tuple[str, tuple, str, Any]]:
 
 def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     """`iter_extensions` as a list, built in one tight loop (this walk visits every structural
-    object of the document, so it avoids generators and per-child helper calls)."""
+    object of the document, so it avoids generators and per-child helper calls). Places are
+    kept as (parent link, key) links and spelled out only for objects that hold an extension."""
     out: list[tuple[str, tuple, str, Any]] = []
     if not isinstance(swagger, dict):
         return out
-    stack: list[tuple[str, Any, tuple]] = [("root", swagger, ())]
+    stack: list[tuple[str, Any, Any]] = [("root", swagger, None)]
     pop, push = stack.pop, stack.append
     seen = 0
     while stack:
-        kind, node, at = pop()
+        kind, node, link = pop()
         seen += 1
         if not isinstance(node, dict) or seen > 500_000:
             continue
-        for key, value in node.items():
+        at = None
+        for key in node:
             if isinstance(key, str) and key[:1] in _X and key[:4].lower() == "x-ms":
-                out.append((kind, at, key, value))
+                if at is None:
+                    parts, up = [], link
+                    while up is not None:
+                        up, part = up
+                        parts.append(part)
+                    parts.reverse()
+                    at = tuple(parts)
+                out.append((kind, at, key, node[key]))
         if kind == "schema" or kind == "header":
-            _push_map(push, "schema", node.get("properties"), at + ("properties",))
+            props = node.get("properties")
+            if isinstance(props, dict) and props:
+                here = (link, "properties")
+                for name, child in props.items():
+                    push(("schema", child, (here, name)))
             items = node.get("items")
             if isinstance(items, list):
-                _push_list(push, "schema", items, at + ("items",))
+                here = (link, "items")
+                for i, child in enumerate(items):
+                    push(("schema", child, (here, i)))
             elif items is not None:
-                push(("schema", items, at + ("items",)))
+                push(("schema", items, (link, "items")))
             for key in ("allOf", "anyOf", "oneOf"):
                 group = node.get(key)
                 if isinstance(group, list):
-                    _push_list(push, "schema", group, at + (key,))
+                    here = (link, key)
+                    for i, child in enumerate(group):
+                        push(("schema", child, (here, i)))
             extra = node.get("additionalProperties")
             if isinstance(extra, dict):
-                push(("schema", extra, at + ("additionalProperties",)))
+                push(("schema", extra, (link, "additionalProperties")))
         elif kind == "parameter":
             if "schema" in node:
-                push(("schema", node["schema"], at + ("schema",)))
+                push(("schema", node["schema"], (link, "schema")))
             if "items" in node:
-                push(("schema", node["items"], at + ("items",)))
+                push(("schema", node["items"], (link, "items")))
         elif kind == "response":
             if "schema" in node:
-                push(("schema", node["schema"], at + ("schema",)))
-            _push_map(push, "header", node.get("headers"), at + ("headers",))
+                push(("schema", node["schema"], (link, "schema")))
+            _push_map(push, "header", node.get("headers"), (link, "headers"))
         elif kind == "operation":
-            _push_list(push, "parameter", node.get("parameters"), at + ("parameters",))
-            _push_map(push, "response", node.get("responses"), at + ("responses",))
+            _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
+            _push_map(push, "response", node.get("responses"), (link, "responses"))
         elif kind == "path":
             for method in _HTTP_METHODS:
                 if method in node:
-                    push(("operation", node[method], at + (method,)))
-            _push_list(push, "parameter", node.get("parameters"), at + ("parameters",))
+                    push(("operation", node[method], (link, method)))
+            _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
         elif kind == "root":
-            push(("info", node.get("info"), at + ("info",)))
-            _push_map(push, "path", node.get("paths"), at + ("paths",))
-            _push_map(push, "schema", node.get("definitions"), at + ("definitions",))
-            _push_map(push, "parameter", node.get("parameters"), at + ("parameters",))
-            _push_map(push, "response", node.get("responses"), at + ("responses",))
+            push(("info", node.get("info"), (link, "info")))
+            _push_map(push, "path", node.get("paths"), (link, "paths"))
+            _push_map(push, "schema", node.get("definitions"), (link, "definitions"))
+            _push_map(push, "parameter", node.get("parameters"), (link, "parameters"))
+            _push_map(push, "response", node.get("responses"), (link, "responses"))
     return out
 
 
 _X = "xX"
 
 
-def _push_map(push: Callable, kind: str, value: Any, at: tuple) -> None:
+def _push_map(push: Callable, kind: str, value: Any, link: Any) -> None:
     if isinstance(value, dict) and value:
         for name, child in value.items():
-            push((kind, child, at + (name,)))
+            push((kind, child, (link, name)))
 
 
-def _push_list(push: Callable, kind: str, value: Any, at: tuple) -> None:
+def _push_list(push: Callable, kind: str, value: Any, link: Any) -> None:
     if isinstance(value, list):
         for i, child in enumerate(value):
-            push((kind, child, at + (i,)))
+            push((kind, child, (link, i)))
 
 
 _CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
