@@ -112,6 +112,7 @@ def _validate_package(pkg: Package, config: Config | None,
             continue
         if not nodes:
             continue
+        narrowed = _narrowed(subject, nodes, subscribed)
         # Rule by rule over all nodes (each rule's findings keep their node order, and the
         # findings are sorted at the end): a crashing rule stops at the node it failed on.
         for rule in subscribed:
@@ -120,7 +121,7 @@ def _validate_package(pkg: Package, config: Config | None,
             check = rule.check
             node = None
             try:
-                for node in nodes:
+                for node in (narrowed[rule.needs] if rule.needs else nodes):
                     for violation in check(node, pkg):
                         found.append((rule, violation))
             except Exception as exc:
@@ -137,6 +138,37 @@ def _validate_package(pkg: Package, config: Config | None,
     if not config.enabled(INTERNAL_CODE, INTERNAL_CATEGORY, "pbxconn"):
         findings = [f for f in findings if f.code != INTERNAL_CODE]
     return sort_findings(findings)
+
+
+_OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "schema": "schema"}
+
+
+def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tuple[str, ...], list[Any]]:
+    """For each `needs` of the rules: the nodes (in order) whose object holds one of those keys,
+    or is not a dict at all (such nodes are always checked). One pass over the nodes."""
+    wanted = {rule.needs for rule in rules if rule.needs}
+    attribute = _OBJECT_OF.get(subject)
+    if not wanted or attribute is None:
+        return {needs: list(nodes) for needs in wanted}
+    keys = tuple({key for needs in wanted for key in needs})
+    holding: dict[str, list[int]] = {key: [] for key in keys}
+    odd: list[int] = []
+    for i, node in enumerate(nodes):
+        obj = getattr(node, attribute)
+        if type(obj) is not dict:
+            odd.append(i)
+            continue
+        for key in keys:
+            if key in obj:
+                holding[key].append(i)
+    out: dict[tuple[str, ...], list[Any]] = {}
+    for needs in wanted:
+        if len(needs) == 1 and not odd:
+            indexes = holding[needs[0]]
+        else:
+            indexes = sorted(set(odd).union(*(holding[key] for key in needs)))
+        out[needs] = [nodes[i] for i in indexes]
+    return out
 
 
 def _locate_all(pkg: Package, found: list[tuple[Rule, Violation]]) -> dict[int, tuple[int, int]]:

@@ -122,6 +122,10 @@ class Rule:
     message: ClassVar[str]                 # str.format template over Violation.args
     subject: ClassVar[Subject]
     certification: ClassVar[bool] = False  # part of the certification set (--no-certification)
+    # For node subjects (operation, parameter, response, schema): the rule finds nothing in a
+    # node whose object (op, param, response, schema) is a dict holding none of these keys, so
+    # the engine hands it only the nodes that hold one. Empty: every node.
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def check(self, node: Any, ctx: "Package") -> Iterator[Violation]:
         """Yield a Violation for each problem found in `node`."""

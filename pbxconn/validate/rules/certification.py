@@ -416,6 +416,8 @@ class ParameterSummaryTooLong(Rule):
     message = "x-ms-summary of parameter {name!r} has {length} characters; the limit is 80"
     subject = "parameter"
 
+    needs = ("x-ms-summary",)
+
     def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when the parameter's x-ms-summary exceeds 80 characters."""
         summary = node.param.get("x-ms-summary")

@@ -171,6 +171,8 @@ class InternalRequiredParameterWithoutDefault(Rule):
     message = "{what} {name!r} of operation {operation_id!r} is internal and required but has no default"
     subject = "parameter"
 
+    needs = ("x-ms-visibility",)
+
     def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation for an internal required parameter without default."""
         param = node.param
@@ -203,6 +205,8 @@ class InternalRequiredPropertyWithoutDefault(Rule):
     severity = Severity.ERROR
     message = "body property {name!r} of operation {operation_id!r} is internal and required but has no default"
     subject = "schema"
+
+    needs = ("x-ms-visibility",)
 
     def check(self, node: SchemaNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation for an internal required body property without default."""

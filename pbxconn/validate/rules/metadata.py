@@ -30,6 +30,8 @@ class AllowEmptyValueOnlyValidForQueryFormData(MicrosoftRule):
     severity = W
     message = "{location} parameter {name!r} cannot use allowEmptyValue"
 
+    needs = ("allowEmptyValue",)
+
     def check(self, node, ctx):
         param = node.param
         if isinstance(param, dict) and "allowEmptyValue" in param and param.get("in") not in ("query", "formData"):
@@ -46,6 +48,8 @@ class DiscriminatorMustBeARequiredStringProperty(MicrosoftRule):
     subject = "schema"
     severity = W
     message = "discriminator {name!r} of {where} is not a required string property"
+
+    needs = ("discriminator",)
 
     def check(self, node, ctx):
         schema = node.schema

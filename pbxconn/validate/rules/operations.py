@@ -316,6 +316,8 @@ class ApiAnnotationExtensionReplacementInfoForNonDeprecatedOperations(_OpRule):
     severity = W
     message = "operation {operation} names a replacement but is not deprecated"
 
+    needs = ("x-ms-api-annotation",)
+
     def check(self, node, ctx):
         ann = as_dict(as_dict(node.op).get("x-ms-api-annotation"))
         if "replacement" in ann and node.op.get("deprecated") is not True:
@@ -325,6 +327,8 @@ class ApiAnnotationExtensionReplacementInfoForNonDeprecatedOperations(_OpRule):
 class _ReplacementField(_OpRule):
     field_name = ""
     severity = W
+
+    needs = ("x-ms-api-annotation",)
 
     def check(self, node, ctx):
         rep = as_dict(node.op).get("x-ms-api-annotation")
@@ -420,6 +424,8 @@ class DynamicExtensionDefinitionNotAllowedInParameter(MicrosoftRule):
     subject = "parameter"
     severity = W
     message = "body parameter {name!r} carries {extension}; put it in its schema"
+
+    needs = DYNAMIC_KEYS
 
     def check(self, node, ctx):
         param = node.param
@@ -563,6 +569,8 @@ class InvalidNextLinkNameValue(_OpRule):
     severity = W
     message = "operation {operation}: nextLinkName {value!r} is not 'nextLink' or '@odata.nextLink'"
 
+    needs = ("x-ms-pageable",)
+
     def check(self, node, ctx):
         pageable = as_dict(node.op).get("x-ms-pageable")
         if isinstance(pageable, dict) and "nextLinkName" in pageable:
@@ -692,6 +700,8 @@ class NotificationExtensionNotSupportedInWebhookOperation(_OpRule):
     severity = W
     message = "webhook operation {operation} must not carry x-ms-notification"
 
+    needs = ("x-ms-notification",)
+
     def check(self, node, ctx):
         if "x-ms-notification" in as_dict(node.op) and is_webhook(ctx, node):
             yield Violation({"operation": op_label(node)}, node.pointer + ("x-ms-notification",))
@@ -706,6 +716,8 @@ class NotificationExtensionSupportedForTriggerOnly(_OpRule):
     severity = W
     message = "operation {operation} uses x-ms-notification but is not a trigger"
 
+    needs = ("x-ms-notification",)
+
     def check(self, node, ctx):
         if "x-ms-notification" in as_dict(node.op) and not is_trigger(node):
             yield Violation({"operation": op_label(node)}, node.pointer + ("x-ms-notification",))
@@ -719,6 +731,8 @@ class NotificationOperationMustBeWebhook(_OpRule):
 
     severity = W
     message = "x-ms-notification of {operation} names {target!r}, which is not a webhook operation"
+
+    needs = ("x-ms-notification",)
 
     def check(self, node, ctx):
         note = as_dict(as_dict(node.op).get("x-ms-notification"))
@@ -940,6 +954,8 @@ class OperationIdShouldEndWithRevision(_OpRule):
 
     severity = W
     message = "operationId {operation_id!r} of revision {revision} should end with '_V{revision}'"
+
+    needs = ("x-ms-api-annotation",)
 
     def check(self, node, ctx):
         ann = as_dict(as_dict(node.op).get("x-ms-api-annotation"))
@@ -1286,6 +1302,8 @@ class OperationRevisionEmpty(_OpRule):
     severity = W
     message = "operation {operation} is in family {family!r} but has no revision"
 
+    needs = ("x-ms-api-annotation",)
+
     def check(self, node, ctx):
         ann = as_dict(as_dict(node.op).get("x-ms-api-annotation"))
         if isinstance(ann.get("family"), str) and ann.get("family") and ann.get("revision") is None:
@@ -1317,6 +1335,8 @@ class OperationStatusAheadOfConnector(_OpRule):
 
     severity = W
     message = "operation {operation} is Production but the connector is Preview"
+
+    needs = ("x-ms-api-annotation",)
 
     def check(self, node, ctx):
         info_status = as_dict(as_dict(doc(ctx).get("info")).get("x-ms-api-annotation")).get("status")

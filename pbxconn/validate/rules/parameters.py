@@ -155,6 +155,8 @@ class ParamtersWithSameNameMustHaveSameTypeAndVisibility(MicrosoftRule):
     severity = W
     message = "parameter {name!r} differs in {what} between {operation} and {target}"
 
+    needs = ("x-ms-notification",)
+
     def check(self, node, ctx):
         note = as_dict(as_dict(node.op).get("x-ms-notification"))
         oid = note.get("operationId")
@@ -197,6 +199,8 @@ class QueryParameterEncodingNotSupported(_ParamRule):
 
     severity = W
     message = "query parameter {name!r} must not set x-ms-url-encoding"
+
+    needs = ("x-ms-url-encoding",)
 
     def check(self, node, ctx):
         param = node.param

@@ -398,6 +398,8 @@ class InternalPropertyWithDefaultOptional(MicrosoftRule):
     severity = W
     message = "internal parameter {name!r} has a default but is not required"
 
+    needs = ("x-ms-visibility",)
+
     def check(self, node, ctx):
         param = node.param
         if (isinstance(param, dict) and param.get("x-ms-visibility") == "internal" and "default" in param
@@ -591,6 +593,8 @@ class RequiredPropertyDefinitionMissing(MicrosoftRule):
     severity = W
     message = "required property {name!r} is not defined in {where}"
 
+    needs = ("required",)
+
     def check(self, node, ctx):
         schema = node.schema
         props = schema.get("properties")
@@ -647,6 +651,8 @@ class RequiredPropertyNotOnObject(MicrosoftRule):
     subject = "schema"
     severity = W
     message = "{where}: required is only allowed on object schemas (type is {type})"
+
+    needs = ("required",)
 
     def check(self, node, ctx):
         typ = node.schema.get("type")

@@ -50,6 +50,8 @@ class DefaultResponseHasSchema(MicrosoftRule):
     severity = W
     message = "default response of {operation} has a schema"
 
+    needs = ("schema",)
+
     def check(self, node, ctx):
         if node.status == "default" and isinstance(node.response.get("schema"), dict):
             yield Violation({"operation": op_label(node.operation)}, node.pointer + ("schema",))
@@ -65,6 +67,8 @@ class InvalidCustomEditorExtensionDictionaryValue(MicrosoftRule):
     subject = "schema"
     severity = W
     message = "x-ms-editor 'dictionary' at {where} needs an object with additionalProperties"
+
+    needs = ("x-ms-editor",)
 
     def check(self, node, ctx):
         schema = node.schema
@@ -104,6 +108,8 @@ class NonBodyParameterSchemaNotValid(MicrosoftRule):
     subject = "parameter"
     severity = W
     message = "{location} parameter {name!r} must not use schema"
+
+    needs = ("schema",)
 
     def check(self, node, ctx):
         param = node.param
@@ -163,6 +169,8 @@ class ResponseExampleMustBeProducedByOperation(MicrosoftRule):
     severity = W
     message = "example {mime!r} of {operation} is not in its produces"
 
+    needs = ("examples",)
+
     def check(self, node, ctx):
         examples = node.response.get("examples")
         if not isinstance(examples, dict):
@@ -185,6 +193,8 @@ class ResponseHeadersAreNotUnique(MicrosoftRule):
     subject = "response"
     severity = W
     message = "response {status} of {operation} declares header {name!r} twice"
+
+    needs = ("headers",)
 
     def check(self, node, ctx):
         seen: set[str] = set()
