@@ -424,7 +424,7 @@ class Package:
         """Depth-first, iterative walk of one schema tree (cycle-safe, each pointer once).
         Schema pointers hold only strings (array indexes too) so they compare by value."""
         stack = [(raw, pointer, role, name, parent)]
-        pop, resolve, add = stack.pop, self.resolve, seen.add
+        pop, resolve, add, disjoint = stack.pop, self.resolve, seen.add, _CHILD_KEYS.isdisjoint
         while stack:
             raw, pointer, role, name, parent = pop()
             if type(raw) is not dict:
@@ -441,10 +441,11 @@ class Package:
             add(pointer)
             node = SchemaNode(raw, pointer, role, name, parent, op)  # type: ignore[arg-type]
             out.append(node)
-            children = _children(raw, pointer, node)
-            if children:
-                children.reverse()
-                stack.extend(children)
+            if not disjoint(raw):  # most schemas are leaves: one C-level test skips them
+                children = _children(raw, pointer, node)
+                if children:
+                    children.reverse()
+                    stack.extend(children)
 
     @cached_property
     def policies(self) -> list[PolicyNode]:
@@ -455,6 +456,9 @@ class Package:
             return []
         return [PolicyNode(item, i, ("properties", "policyTemplateInstances", i))
                 for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+_CHILD_KEYS = frozenset(("properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"))
 
 
 def _children(schema: dict, pointer: tuple, node: SchemaNode) -> list[tuple]:

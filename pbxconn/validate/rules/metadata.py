@@ -269,6 +269,8 @@ class ValueContainsRestrictedWords(_CertRule):
 
 def _non_english(text: str) -> str | None:
     """The first letter outside ASCII, or None."""
+    if text.isascii():  # nearly always: one C-level test instead of a loop over the text
+        return None
     for ch in text:
         if ch.isalpha() and not ch.isascii():
             return ch
