@@ -161,7 +161,8 @@ class SchemaViolation(Rule):
 
 def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
     """Paths of `enum` arrays with repeated values in schemas, parameters and their items/headers."""
-    holders: list[tuple[Any, tuple]] = [(s.schema, s.pointer) for s in ctx.schemas]
+    holders: list[tuple[Any, tuple]] = [(s.schema, s.pointer) for s in ctx.schemas
+                                        if type(s.schema) is not dict or "enum" in s.schema]
     for param in ctx.parameters:
         holders.append((param.param, param.pointer))
         items, at = param.param.get("items"), param.pointer + ("items",)
@@ -177,6 +178,10 @@ def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
         enum = holder.get("enum") if isinstance(holder, dict) else None
         if isinstance(enum, list) and len(enum) > 1 and pointer not in seen:
             seen.add(pointer)
+            if all(type(v) is str for v in enum):  # the usual case: equal strings, equal JSON
+                if len(set(enum)) != len(enum):
+                    yield pointer + ("enum",)
+                continue
             keys = [json.dumps(v, sort_keys=True) for v in enum]
             if len(set(keys)) != len(keys):
                 yield pointer + ("enum",)
