@@ -1698,10 +1698,11 @@ def holders_with(ctx: Any, key: str) -> list[tuple[Mapping, tuple, str | None]]:
     """The keyword holders that contain `key` (buckets built in one pass over all holders)."""
     def build() -> dict[str, list]:
         buckets: dict[str, list] = {}
+        common = HOLDER_KEYS.intersection  # the keys of one holder, filtered at C speed
         for entry in keyword_holders(ctx):
-            for k in entry[0]:
-                if k in HOLDER_KEYS:
-                    buckets.setdefault(k, []).append(entry)
+            # each bucket still receives the holders in holder order
+            for k in common(entry[0]):
+                buckets.setdefault(k, []).append(entry)
         return buckets
     return memo(ctx, "holder_buckets", build).get(key, [])
 

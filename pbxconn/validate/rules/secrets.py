@@ -144,6 +144,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
 # --------------------------------------------------------------------------- per package
 
 _VALUE_KEYS = ("default", "x-example", "example", "x-ms-test-value")
+_VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
 def _walk_strings(value: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
@@ -234,10 +235,12 @@ def _value_hits(role: str, name: Any, node: Mapping, where: tuple) -> Iterator[_
 
 def _swagger_value_hits(ctx: "Package") -> Iterator[_Hit]:
     """Credentials in defaults/examples of auth-named parameters and schema properties."""
+    no_values = _VALUE_KEY_SET.isdisjoint  # most objects hold no default or example at all
     for param in ctx.parameters:
-        yield from _value_hits("swagger", param.param.get("name"), param.param, param.pointer)
+        if not no_values(param.param):
+            yield from _value_hits("swagger", param.param.get("name"), param.param, param.pointer)
     for schema in ctx.schemas:
-        if schema.role == "property":
+        if schema.role == "property" and not no_values(schema.schema):
             yield from _value_hits("swagger", schema.name, schema.schema, schema.pointer)
 
 
