@@ -299,7 +299,7 @@ class _Builder:
             description = " ".join(hook["description"].split())
             body = {"type": "object", "properties": {"endpoint": {
                 "type": "string", "description": "URL the service posts events to; Power Automate fills it in.",
-                "title": "Endpoint", "x-ms-visibility": "internal", "x-ms-notification-url": True}},
+                "pattern": self.api["notification_url_pattern"], "title": "Endpoint", "x-ms-visibility": "internal", "x-ms-notification-url": True}},
                 "required": ["endpoint"], "x-ms-visibility": "internal"}
             ok = {"description": "OK - the webhook is registered; data holds its ID.", "schema": self.envelope(registered)}
             created = {"201": {
