@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -145,29 +146,27 @@ _OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "
 
 def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tuple[str, ...], list[Any]]:
     """For each `needs` of the rules: the nodes (in order) whose object holds one of those keys,
-    or is not a dict at all (such nodes are always checked). One pass over the nodes."""
+    or is not a dict at all (such nodes are always checked)."""
     wanted = {rule.needs for rule in rules if rule.needs}
     attribute = _OBJECT_OF.get(subject)
     if not wanted or attribute is None:
         return {needs: list(nodes) for needs in wanted}
-    keys = tuple({key for needs in wanted for key in needs})
-    holding: dict[str, list[int]] = {key: [] for key in keys}
-    odd: list[int] = []
-    for i, node in enumerate(nodes):
-        obj = getattr(node, attribute)
-        if type(obj) is not dict:
-            odd.append(i)
-            continue
-        for key in keys:
-            if key in obj:
-                holding[key].append(i)
+    get = attrgetter(attribute)
+    try:  # every key any object of this subject holds, gathered in one C-level call
+        present = set().union(*map(get, nodes))
+    except TypeError:  # an object that is not a dict (left to the rules)
+        present = None
     out: dict[tuple[str, ...], list[Any]] = {}
     for needs in wanted:
-        if len(needs) == 1 and not odd:
-            indexes = holding[needs[0]]
+        if present is not None and present.isdisjoint(needs):
+            out[needs] = [node for node in nodes if type(get(node)) is not dict]
+        elif len(needs) == 1:
+            key = needs[0]
+            out[needs] = [node for node in nodes if type(obj := get(node)) is not dict or key in obj]
         else:
-            indexes = sorted(set(odd).union(*(holding[key] for key in needs)))
-        out[needs] = [nodes[i] for i in indexes]
+            keys = frozenset(needs)
+            out[needs] = [node for node in nodes
+                          if type(obj := get(node)) is not dict or not keys.isdisjoint(obj)]
     return out
 
 
