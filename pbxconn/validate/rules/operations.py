@@ -206,6 +206,7 @@ def path_variables(path: str) -> list[str]:
 _VAR = re.compile(r"\{([^{}]*)\}")
 DYNAMIC_KEYS = ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema",
                 "x-ms-dynamic-properties", "x-ms-dynamic-tree")
+_DYNAMIC_SET = frozenset(DYNAMIC_KEYS)
 
 
 def dynamic_calls(ctx: Any) -> list[tuple[str, Mapping, tuple, Any]]:
@@ -223,11 +224,12 @@ def dynamic_calls(ctx: Any) -> list[tuple[str, Mapping, tuple, Any]]:
                     seen.add(ptr + (key,))
                     out.append((key, value, ptr + (key,), caller))
 
+        lacking = _DYNAMIC_SET.isdisjoint  # most objects hold no dynamic extension at all
         for p in getattr(ctx, "parameters", None) or ():
-            if isinstance(p.param, dict):
+            if isinstance(p.param, dict) and not lacking(p.param):
                 add(p.param, p.pointer, p.operation)
         for s in getattr(ctx, "schemas", None) or ():
-            if isinstance(s.schema, dict):
+            if isinstance(s.schema, dict) and not lacking(s.schema):
                 add(s.schema, s.pointer, s.operation)
         out.sort(key=lambda c: tuple(str(x) for x in c[2]))
         return out
