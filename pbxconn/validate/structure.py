@@ -347,6 +347,8 @@ class InvalidDefault(Rule):
                     yield Violation({"value": _show(param.param["default"]), "detail": detail},
                                     param.pointer + ("default",))
         for schema_node in ctx.schemas:
+            if "default" not in schema_node.schema:
+                continue
             top = schema_node
             while top.parent is not None:
                 top = top.parent
@@ -398,16 +400,43 @@ def _clean(ctx: Any, schema: Any, depth: int = 0) -> Any:
     return out
 
 
+# JSON type name -> the Python types that certainly are that type (bool is not an integer)
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float),
+    "array": (list,), "object": (dict,),
+}
+
+
+def _plainly_valid(cleaned: dict, value: Any) -> bool:
+    """True when `value` certainly satisfies a cleaned schema that holds at most `type` and
+    `enum` (most defaults), without compiling a validator; False means "ask the validator"."""
+    if not cleaned.keys() <= {"type", "enum"}:
+        return False
+    kind = cleaned.get("type")
+    if kind is not None:
+        types = _PLAIN_TYPES.get(kind) if isinstance(kind, str) else None
+        if types is None or type(value) not in types:
+            return False
+    if "enum" in cleaned:
+        enum = cleaned["enum"]
+        # a string equals (in JSON) only the same string
+        return type(value) is str and isinstance(enum, list) and value in enum
+    return True
+
+
 def _default_error(ctx: Any, schema: dict, value: Any) -> str:
     """Why `value` does not satisfy `schema` (empty string when it does)."""
     if value is None:
         if "type" in schema and schema.get("nullable") is not True and schema.get("x-nullable") is not True:
             return "null for a schema that is not nullable"
         return ""
+    cleaned = _clean(ctx, schema)
+    if _plainly_valid(cleaned, value):
+        return ""
     import jsonschema_rs
 
     try:
-        validator = jsonschema_rs.Draft4Validator(_clean(ctx, schema))
+        validator = jsonschema_rs.Draft4Validator(cleaned)
         for error in validator.iter_errors(value):
             return _short(error.message, 120)
     except Exception:  # a schema the engine cannot compile is reported by InvalidSchemaObject
