@@ -118,7 +118,7 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     if not isinstance(swagger, dict):
         return out
     stack: list[tuple[str, Any, Any]] = [("root", swagger, None)]
-    pop, push = stack.pop, stack.append
+    pop, push, leaf = stack.pop, stack.append, _SUB_SCHEMA_KEYS.isdisjoint
     seen = 0
     while stack:
         kind, node, link = pop()
@@ -137,6 +137,8 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
                     at = tuple(parts)
                 out.append((kind, at, key, node[key]))
         if kind == "schema" or kind == "header":
+            if leaf(node):  # most schemas: no sub-schema keys at all
+                continue
             props = node.get("properties")
             if isinstance(props, dict) and props:
                 here = (link, "properties")
@@ -185,6 +187,7 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
 
 
 _X = "xX"
+_SUB_SCHEMA_KEYS = frozenset(("properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"))
 
 
 def _push_map(push: Callable, kind: str, value: Any, link: Any) -> None:
