@@ -93,6 +93,9 @@ def resolve(ctx: Any, node: Any) -> tuple[Any, tuple | None]:
         return node, None
 
 
+_WALKED_KEYS = frozenset(("properties", "items", "allOf", "additionalProperties"))
+
+
 def walk_schema(ctx: Any, schema: Any, pointer: tuple, limit: int = 2000) -> Iterator[tuple[Mapping, tuple, tuple]]:
     """Yield (schema, pointer, chain) for `schema` and every sub-schema under it, $refs followed.
 
@@ -116,6 +119,8 @@ def walk_schema(ctx: Any, schema: Any, pointer: tuple, limit: int = 2000) -> Ite
             continue
         count += 1
         yield node, ptr, chain
+        if _WALKED_KEYS.isdisjoint(node):  # a leaf: nothing below it
+            continue
         children = []
         for name, sub in as_dict(node.get("properties")).items():
             children.append((sub, ptr + ("properties", name), chain + ((node, name),), refs))
