@@ -1694,9 +1694,8 @@ def keyword_holders(ctx: Any) -> list[tuple[Mapping, tuple, str | None]]:
             while isinstance(items, dict) and depth < 20:
                 out.append((items, ptr, label + " items"))
                 items, ptr, depth = items.get("items"), ptr + ("items",), depth + 1
-        for s in getattr(ctx, "schemas", None) or ():
-            if isinstance(s.schema, dict):
-                out.append((s.schema, s.pointer, None))
+        out.extend([(s.schema, s.pointer, None) for s in getattr(ctx, "schemas", None) or ()
+                    if isinstance(s.schema, dict)])
         return out
     return memo(ctx, "keyword_holders", build)
 
@@ -1724,17 +1723,14 @@ def has_key(ctx: Any, key: str) -> bool:
     """Whether any parameter or schema of the package has `key` (a cheap test before walking for
     a rare keyword). Also answers "format=<value>", "x-ms-visibility=<value>" and "x-ms-dynamic-*"."""
     def build() -> frozenset:
-        found: set[str] = set()
         objects = [p.param for p in getattr(ctx, "parameters", None) or ()]
         objects += [s.schema for s in getattr(ctx, "schemas", None) or ()]
-        for obj in objects:
-            if not isinstance(obj, dict):
-                continue
-            found.update(obj)
-            for name in ("format", "x-ms-visibility"):
-                value = obj.get(name)
-                if isinstance(value, str):
-                    found.add(f"{name}={value}")
+        objects = [obj for obj in objects if isinstance(obj, dict)]
+        found: set[str] = set().union(*objects)  # every key, gathered in one C-level call
+        for name in ("format", "x-ms-visibility"):
+            if name in found:
+                found.update(f"{name}={value}" for obj in objects
+                             if isinstance(value := obj.get(name), str))
         if any(isinstance(k, str) and k.startswith("x-ms-dynamic-") for k in found):
             found.add("x-ms-dynamic-*")
         return frozenset(found)
