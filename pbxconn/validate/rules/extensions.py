@@ -553,6 +553,9 @@ class WebhookDeleteOperationMissing(Rule):
     to define that deletion; without it every saved, changed or deleted flow leaves a live
     subscription behind on the service.
 
+    A warning, not an error: the trigger still fires, and Microsoft accepted two sample
+    connectors without a delete operation.
+
     Fix: add the unsubscribe operation, e.g. `DELETE /webhooks/{id}` with
     `"x-ms-visibility": "internal"`.
     """
@@ -560,7 +563,7 @@ class WebhookDeleteOperationMissing(Rule):
     code = "WebhookDeleteOperationMissing"
     category = "Webhooks"
     origin = "pbxconn"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     message = "webhook trigger {operation_id!r} has no DELETE operation in the swagger to unregister it"
     subject = "package"
 
