@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
 from pbxconn import __version__
-from pbxconn.core.errors import InputError
+from pbxconn.cli.output import emit, use_color
 from pbxconn.core.exitcodes import ExitCode
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -47,14 +45,8 @@ def diff(old: str, new: str, fmt: str, breaking_only: bool, output: Path | None)
                         "severity": "error" if kind.breaking else "info", "category": kind.cls}
                  for code, kind in CHANGES.items()}
     files = sum(role in new_package.files for role in COMPARED_ROLES)
-    color = fmt == "text" and output is None and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    color = use_color(fmt, output)
     report = render(findings, fmt, files=files, tool_version=__version__, rules=rules, color=color)
-    if output is None:
-        click.echo(report, nl=False)
-    else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write report: {exc.strerror}", location=str(output)) from None
+    emit(report, output)
     breaking = any(f.extra.get("class") == "breaking" for f in findings)
     return int(ExitCode.FINDINGS if breaking else ExitCode.OK)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -10,16 +9,11 @@ from typing import Any, Callable
 import click
 
 from pbxconn import __version__
-from pbxconn.core.errors import InputError
+from pbxconn.cli.output import emit, use_color
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Severity
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-def _use_color(stream: Any) -> bool:
-    """Colour only on a terminal and when NO_COLOR is not set."""
-    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
 
 
 def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
@@ -92,16 +86,10 @@ def validate(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore:
     finally:
         close()
     rules = _rule_metadata() if fmt == "sarif" else None
-    color = fmt == "text" and output is None and _use_color(sys.stdout)
+    color = use_color(fmt, output)
     report = render(result.findings, fmt, files=result.files_count, tool_version=__version__,
                     rules=rules, color=color)
-    if output is None:
-        click.echo(report, nl=False)
-    else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write report: {exc.strerror}", location=str(output)) from None
+    emit(report, output)
     has_error = any(f.severity >= Severity.ERROR for f in result.findings)
     return int(ExitCode.FINDINGS if has_error else ExitCode.OK)
 
