@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pbxconn.contract.checks import webhook_operations, webhook_payloads_match_notification_content
+from pbxconn.contract.checks import webhook_payloads_match_notification_content
 from pbxconn.contract.run import run_contract
 from pbxconn.sandbox.process import start_sandbox
 
