@@ -12,7 +12,7 @@ from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Finding, Severity, sort_findings
 from pbxconn.core.pointer import to_pointer
 from pbxconn.validate.config import Config
-from pbxconn.validate.package import Package, gc_paused
+from pbxconn.validate.package import Package, pause_gc, resume_gc
 from pbxconn.validate.registry import INTERNAL_CATEGORY, INTERNAL_CODE, load_rules
 from pbxconn.validate.rule import Rule, Violation
 
@@ -91,8 +91,11 @@ def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config,
 def validate_package(pkg: Package, config: Config | None = None,
                      rules: dict[str, list[Rule]] | None = None) -> list[Finding]:
     """All findings for one package, sorted, duplicates removed. Never raises for rule bugs."""
-    with gc_paused():
+    pause_gc()
+    try:
         return _validate_package(pkg, config, rules)
+    finally:
+        resume_gc()
 
 
 def _validate_package(pkg: Package, config: Config | None,

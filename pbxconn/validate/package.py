@@ -5,11 +5,10 @@ from __future__ import annotations
 import gc
 import json
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Severity
@@ -41,21 +40,35 @@ _UNRESOLVED = object()
 _BARE_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while a package is parsed or checked.
+_GC_STATE = [0, False]  # [nesting depth, whether the collector was on at the outermost pause]
+
+
+def pause_gc() -> None:
+    """Suspend the cyclic garbage collector while a package is parsed or checked; pair every
+    call with `resume_gc()` in a `finally`.
 
     Parsing and checking allocate many containers that live exactly as long as the package;
     the collector would otherwise traverse all live objects again and again while they are
     built (a third of the run time on the corpus). Reference counting still frees everything;
-    cycles are collected as usual once the collector is back on."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
+    cycles are collected as usual once the collector is back on.
+
+    Plain function calls rather than a `with` block: the collector runs at the first allocation
+    of a tracked object once it is back on, and a context manager makes such objects (its bound
+    `__exit__`, a generator's StopIteration) right around the pause, while the package is alive;
+    that collection would traverse the whole package instead of what is left once it is dropped.
+    Nested uses count their depth; the outermost resume restores the state."""
+    state = _GC_STATE
+    if state[0] == 0:
+        state[1] = gc.isenabled()
+        gc.disable()
+    state[0] += 1
+
+
+def resume_gc() -> None:
+    """End one `pause_gc()`; the outermost one turns the collector back on if it was on."""
+    state = _GC_STATE
+    state[0] -= 1
+    if state[0] == 0 and state[1]:
         gc.enable()
 
 
@@ -176,14 +189,18 @@ class Package:
         self.files: dict[str, SourceFile] = files
         self.kind = kind  # "folder", "file" (a lone swagger) or "memory"
         self._refs: dict[str, Any] = {}  # $ref string -> (target, path) or _UNRESOLVED
+        self.memo: dict[str, Any] = {}  # per-package facts the rules share (rules.operations.memo)
 
     # --- construction -------------------------------------------------------------------
 
     @classmethod
     def load(cls, path: Path) -> "Package":
         """Load a connector folder or a single swagger file."""
-        with gc_paused():
+        pause_gc()
+        try:
             return cls._load(Path(path))
+        finally:
+            resume_gc()
 
     @classmethod
     def _load(cls, path: Path) -> "Package":
@@ -200,6 +217,21 @@ class Package:
             label = str(path / child.name)
             files[role] = read_source(role, label, _read_bytes(child))
         return cls(path, str(path), files, "folder")
+
+    def __del__(self) -> None:
+        """Break the one reference cycle of the indexes (an operation lists its parameters and
+        each parameter names its operation) when the package goes, so that reference counting
+        frees the operations, parameters and the objects they hold at once instead of leaving
+        them to the cyclic collector (which then traverses them all). Operations kept beyond
+        their package list no parameters afterwards."""
+        operations = self.__dict__.get("operations")
+        if operations:
+            pause_gc()  # the loop's iterator must not set off a collection of the whole package
+            try:
+                for node in operations:
+                    node.parameters = ()
+            finally:
+                resume_gc()
 
     @classmethod
     def from_files(cls, files: Mapping[str, bytes], root: Path | str) -> "Package":

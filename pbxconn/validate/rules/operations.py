@@ -70,11 +70,14 @@ _local = threading.local()
 
 
 def memo(ctx: Any, key: str, compute: Callable[[], Any]) -> Any:
-    """Compute a per-package value once (the engine checks one package at a time per thread)."""
-    if getattr(_local, "ctx", None) is not ctx:
-        _local.ctx = ctx
-        _local.data = {}
-    data = _local.data
+    """Compute a per-package value once. A Package keeps the values itself (they go with it);
+    another context keeps them per thread until the next context comes."""
+    data = getattr(ctx, "memo", None)
+    if type(data) is not dict:
+        if getattr(_local, "ctx", None) is not ctx:
+            _local.ctx = ctx
+            _local.data = {}
+        data = _local.data
     if key not in data:
         data[key] = compute()
     return data[key]
