@@ -1774,6 +1774,11 @@ class _HolderRule(MicrosoftRule):
 
 def _duplicates(values: list) -> list:
     """Values that occur more than once (first repeat of each), by JSON equality."""
+    try:  # distinct by Python equality (the usual case) means distinct by JSON equality
+        if len(set(values)) == len(values):
+            return []
+    except TypeError:  # an object or array among the values
+        pass
     seen: set = set()
     dupes: list = []
     for v in values:
