@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
@@ -41,6 +42,7 @@ _BARE_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 _GC_STATE = [0, False]  # [nesting depth, whether the collector was on at the outermost pause]
+_GC_LOCK = threading.RLock()  # pauses in several threads share the depth
 
 
 def pause_gc() -> None:
@@ -56,20 +58,28 @@ def pause_gc() -> None:
     of a tracked object once it is back on, and a context manager makes such objects (its bound
     `__exit__`, a generator's StopIteration) right around the pause, while the package is alive;
     that collection would traverse the whole package instead of what is left once it is dropped.
-    Nested uses count their depth; the outermost resume restores the state."""
+    Nested and concurrent uses count their depth; the outermost resume restores the state."""
     state = _GC_STATE
-    if state[0] == 0:
-        state[1] = gc.isenabled()
-        gc.disable()
-    state[0] += 1
+    _GC_LOCK.acquire()  # explicit calls: a `with` block would allocate
+    try:
+        if state[0] == 0:
+            state[1] = gc.isenabled()
+            gc.disable()
+        state[0] += 1
+    finally:
+        _GC_LOCK.release()
 
 
 def resume_gc() -> None:
     """End one `pause_gc()`; the outermost one turns the collector back on if it was on."""
     state = _GC_STATE
-    state[0] -= 1
-    if state[0] == 0 and state[1]:
-        gc.enable()
+    _GC_LOCK.acquire()
+    try:
+        state[0] -= 1
+        if state[0] == 0 and state[1]:
+            gc.enable()
+    finally:
+        _GC_LOCK.release()
 
 
 class _BareConstant(ValueError):
