@@ -64,6 +64,13 @@ def policy_parameters(policy: Mapping[str, Any]) -> Mapping[str, Any]:
     return params if isinstance(params, dict) else {}
 
 
+def polling_parameters(node: PolicyNode) -> Mapping[str, Any] | None:
+    """The parameters of a pollingtrigger policy, or None for any other (or malformed) policy."""
+    if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
+        return None
+    return policy_parameters(node.policy)
+
+
 def named_operations(policy: Mapping[str, Any]) -> list[tuple[int, str]]:
     """(index, operationId) for each string in the policy's operation-name list."""
     names = policy_parameters(policy).get(OPERATION_NAME)
@@ -322,9 +329,7 @@ class PollingTriggerConfigNotQueryParameter(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per triggerConfig key the target operation cannot receive."""
-        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
-            return
-        config = policy_parameters(node.policy).get(TRIGGER_CONFIG)
+        config = (polling_parameters(node) or {}).get(TRIGGER_CONFIG)
         if not isinstance(config, dict):
             return
         for op in _targets(node, ctx):
@@ -365,9 +370,9 @@ class PollingTriggerFieldMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per expression path that leaves the response schema."""
-        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
+        params = polling_parameters(node)
+        if params is None:
             return
-        params = policy_parameters(node.policy)
         exprs: list[tuple[str, str, tuple]] = []
         config = params.get(TRIGGER_CONFIG)
         if isinstance(config, dict):
@@ -415,9 +420,7 @@ class PollingTriggerDataNotArray(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when the data path's schema has a non-array type."""
-        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
-            return
-        data_path = policy_parameters(node.policy).get(TRIGGER_DATA_PATH)
+        data_path = (polling_parameters(node) or {}).get(TRIGGER_DATA_PATH)
         if not isinstance(data_path, str):
             return
         for op in _targets(node, ctx):
@@ -457,9 +460,7 @@ class PollingTriggerConfigWithoutCursor(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when no triggerConfig value contains an expression."""
-        if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
-            return
-        config = policy_parameters(node.policy).get(TRIGGER_CONFIG)
+        config = (polling_parameters(node) or {}).get(TRIGGER_CONFIG)
         if not isinstance(config, dict) or not config:
             return
         if any(isinstance(v, str) and "@" in v for k, v in config.items() if k != NEXT_LINK_KEY):
