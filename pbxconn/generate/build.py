@@ -94,12 +94,9 @@ def render_all(root: Path, carrier_ids: list[str] | None = None,
     for carrier in carriers:
         family = carrier.data["api"]
         if family not in catalogs:
-            try:
-                catalogs[family] = load_catalog(root, family)
-            except Exception as exc:
-                if getattr(exc, "location", "").startswith("catalog/") and "does not exist" in str(exc):
-                    raise carrier.source.error(["api"], f"no catalog family {family!r} under catalog/") from None
-                raise
+            if not (root / "catalog" / family).is_dir():
+                raise carrier.source.error(["api"], f"no catalog family {family!r} under catalog/")
+            catalogs[family] = load_catalog(root, family)
         if progress:
             progress(carrier.id)
         package = render_package(carrier, catalogs[family], renderer, root)

@@ -42,7 +42,8 @@ class Operation:
     consumes: list[str] | None = None
     hint: str | None = None
     notification: dict[str, Any] | None = None
-    readme_order: int = 0
+    cursor: str | None = None    # polling triggers: the internal query parameter the policy fills
+    id_field: str | None = None  # polling triggers: the item field the cursor follows
 
 
 @dataclass
@@ -264,14 +265,12 @@ class _Builder:
             params += [self.query_param(n, (where[0], where[1] + ["query", i])) for i, n in enumerate(t.get("query", []))]
             data = self.returns_schema({"list": t["entity"]}, where)
             ok = {"description": "OK", "schema": self.envelope(data)}
-            op = Operation(
+            out.append(Operation(
                 operation_id=op_id, method="get", path=t["path"], summary=t["summary"],
                 description=" ".join(t["description"].split()), visibility="important", kind="polling",
                 parameters=params, responses=self.responses(ok, ["404", "422"], where), hint=t["hint"],
-            )
-            op.cursor = cursor["name"]  # type: ignore[attr-defined]
-            op.id_field = entity["id_field"]  # type: ignore[attr-defined]
-            out.append(op)
+                cursor=cursor["name"], id_field=entity["id_field"],
+            ))
         return out
 
     def payload_schema(self, op_id: str, hook: dict[str, Any]) -> dict[str, Any]:
