@@ -169,3 +169,21 @@ def test_embedded_tokens_are_found(before: str, token: str, after: str) -> None:
     text = f"{before} {token} {after}"
     found = find_secrets(text)
     assert any(m.start <= text.index(token) < m.end for m in found), (token, found)
+
+
+@pytest.mark.parametrize("indent", [None, 4])
+def test_placeholder_token_elsewhere_does_not_hide_a_real_one(indent) -> None:
+    # The pre-scan passes over strings holding only placeholders ('Bearer <API_KEY>'); a real
+    # token in another string of the same document must still be found, at its own pointer.
+    swagger = _swagger({"name": "api-version", "in": "query", "type": "string", "x-example": f"Bearer {JWT}"},
+                       description="Send it as 'Authorization: Bearer <API_KEY>'.")
+    swagger["info"]["x-note"] = {"Bearer YOUR_API_KEY": "key holding a placeholder"}
+    files = {"apiDefinition.swagger.json": json.dumps(swagger, indent=indent).encode()}
+    found = codes(Package.from_files(files, "/nonexistent/demo"), "HardcodedBearerToken")
+    assert [f.pointer for f in found] == ["/paths/~1calls/get/parameters/0/x-example"]
+
+
+def test_placeholder_tokens_alone_report_nothing() -> None:
+    swagger = _swagger(description="Send it as 'Authorization: Bearer <API_KEY>' or 'sk-...'.")
+    files = {"apiDefinition.swagger.json": json.dumps(swagger, indent=4).encode()}
+    assert codes(Package.from_files(files, "/nonexistent/demo"), "HardcodedBearerToken") == []

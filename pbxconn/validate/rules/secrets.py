@@ -11,6 +11,7 @@ AWS's documented `...EXAMPLE` keys are not reported.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -206,9 +207,35 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def _tokens_only_in_harmless_strings(text: str) -> bool:
+    """Whether every pre-scan token of a JSON text lies in a string (key or value) that holds no
+    credential shape. A JSON string cannot span lines, so the string around a token is found on
+    its own line. False when unsure: the caller then checks every string value."""
+    for match in _QUICK.finditer(text):
+        offset = match.start()
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        line = text[start:end if end >= 0 else len(text)]
+        for token in _JSON_STRING.finditer(line):
+            if token.start() <= offset - start < token.end():
+                try:
+                    decoded = json.loads(token.group())
+                except ValueError:
+                    return False
+                if find_secrets(decoded):
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
 def _shape_hits(role: str, value: Any, text: str | None) -> Iterator[_Hit]:
     # The decoded text, not the raw bytes: the same tokens (all ASCII), scanned twice as fast.
-    if text is not None and _QUICK.search(text) is None:
+    if text is not None and (_QUICK.search(text) is None or _tokens_only_in_harmless_strings(text)):
         return
     for where, string_ in _strings(value, (), 16):
         if _QUICK.search(string_):
