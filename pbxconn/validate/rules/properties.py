@@ -15,38 +15,77 @@ from pbxconn.validate.rules.operations import (
 E, W = Severity.ERROR, Severity.WARNING
 
 
-_REF_KEY = re.compile(r'"\$ref"\s*:')
-_REF_STR_END = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"(\s*\})?')
+def _ref_holders(root: Any) -> list[tuple[dict, Any]]:
+    """Every object holding `$ref` in the document, with its place as (parent link, key) links.
+    One recursive pass that enters only containers (the deepest documents fall back to a stack)."""
+    out: list[tuple[dict, Any]] = []
+    add = out.append
+
+    def visit(node: dict, link: Any) -> None:
+        if "$ref" in node:
+            add((node, link))
+        for key, value in node.items():
+            kind = type(value)
+            if kind is dict:
+                visit(value, (link, key))
+            elif kind is list:
+                visit_list(value, (link, key))
+
+    def visit_list(node: list, link: Any) -> None:
+        for i, value in enumerate(node):
+            kind = type(value)
+            if kind is dict:
+                visit(value, (link, i))
+            elif kind is list:
+                visit_list(value, (link, i))
+
+    if type(root) is not dict:
+        return out
+    try:
+        visit(root, None)
+    except RecursionError:
+        out.clear()
+        stack: list[tuple[Any, Any]] = [(root, None)]
+        while stack:
+            node, link = stack.pop()
+            if isinstance(node, dict):
+                if "$ref" in node:
+                    add((node, link))
+                stack.extend((v, (link, k)) for k, v in node.items() if isinstance(v, (dict, list)))
+            elif isinstance(node, list):
+                stack.extend((v, (link, i)) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return out
 
 
-def refs_clean(ctx: Any) -> bool:
-    """Fast text test: every `$ref` is alone in its object and names an existing definition."""
-    source = ctx.files.get("swagger") if isinstance(getattr(ctx, "files", None), dict) else None
-    text = getattr(source, "text", None)
-    if not isinstance(text, str):
-        return False
-    values = []
-    for match in _REF_STR_END.finditer(text):
-        # alone in its object: `{` before it (whitespace between) and `}` after it
-        if match.group(2) is None:
-            return False
-        before = match.start() - 1
-        while before >= 0 and text[before].isspace():
-            before -= 1
-        if before < 0 or text[before] != "{":
-            return False
-        values.append(match.group(1))
-    if text.count('"$ref"') != len(values) and len(_REF_KEY.findall(text)) != len(values):
-        return False
+def _spelled(link: Any) -> tuple:
+    parts = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    parts.reverse()
+    return tuple(parts)
+
+
+def refs_clean(ctx: Any, holders: list[tuple[dict, Any]] | None = None) -> bool:
+    """Whether no `$ref` rule can fire: every `$ref` is alone in its object and names an existing
+    definition, parameter or response, and parameter and response references sit only where
+    such objects are expected."""
     root = doc(ctx)
+    if holders is None:
+        holders = _ref_holders(root)
+    tables = {section: as_dict(root.get(section)) for section in ("definitions", "parameters", "responses")}
     uses = {"definitions": 0, "parameters": 0, "responses": 0}
-    for raw in values:
+    for holder, _ in holders:
+        raw = holder["$ref"]
+        if len(holder) != 1 or type(raw) is not str or not raw.startswith("#/"):
+            return False
         section, _, name = raw[2:].partition("/")
-        if not raw.startswith("#/") or section not in uses or not name or "/" in name or "~" in name \
-                or "\\" in name or name not in as_dict(root.get(section)):
+        table = tables.get(section)
+        if table is None or not name or "/" in name or "~" in name or "\\" in name or name not in table:
             return False
         uses[section] += 1
-    # parameter and response references must all sit where such objects are expected
+    if not uses["parameters"] and not uses["responses"]:
+        return True
     expected_params = sum(1 for _ in parameter_list_refs(ctx))
     expected_responses = sum(1 for op in operations(ctx) for r in as_dict(as_dict(op.op).get("responses")).values()
                              if isinstance(r, dict) and "$ref" in r)
@@ -69,32 +108,13 @@ def parameter_list_refs(ctx: Any) -> Iterator[tuple[Any, tuple]]:
 
 
 def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
-    """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object).
-    Empty when `refs_clean` shows no `$ref` rule can fire (saves a walk of the whole document)."""
+    """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object),
+    in pointer order. Empty when `refs_clean` shows no `$ref` rule can fire."""
     def build() -> list:
-        out: list = []
-        if refs_clean(ctx):
-            return out
-        # Paths are kept as (parent link, key) links and spelled out only for `$ref` holders.
-        stack: list[tuple[Any, Any]] = [(doc(ctx), None)]
-        pop, push = stack.pop, stack.append
-        while stack:
-            node, link = pop()
-            if isinstance(node, dict):
-                if "$ref" in node:
-                    parts, up = [], link
-                    while up is not None:
-                        up, key = up
-                        parts.append(key)
-                    parts.reverse()
-                    out.append((node["$ref"], tuple(parts), node))
-                for key, value in node.items():
-                    if isinstance(value, (dict, list)):
-                        push((value, (link, key)))
-            elif isinstance(node, list):
-                for i, value in enumerate(node):
-                    if isinstance(value, (dict, list)):
-                        push((value, (link, i)))
+        holders = _ref_holders(doc(ctx))
+        if refs_clean(ctx, holders):
+            return []
+        out = [(holder["$ref"], _spelled(link), holder) for holder, link in holders]
         out.sort(key=lambda s: tuple(str(x) for x in s[1]))
         return out
     return memo(ctx, "ref_sites", build)
