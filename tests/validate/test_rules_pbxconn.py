@@ -314,3 +314,30 @@ def test_upstream_tele2(shared: Path) -> None:
     for code in ("PolicyOperationMissing", "PollingTriggerFieldMissing", "PollingTriggerConfigNotQueryParameter"):
         assert code not in by_code
 
+
+
+def _nested_schema(depth: int) -> tuple[dict, tuple]:
+    """A definition whose properties nest `depth` levels, with an extension and a $ref at the bottom."""
+    bottom: dict = {"x-ms-summary": "deep", "$ref": "#/definitions/Missing", "type": "string"}
+    node, path = bottom, ()
+    for i in range(depth):
+        node = {"type": "object", "properties": {f"p{i}": node}}
+    for i in reversed(range(depth)):
+        path += ("properties", f"p{i}")
+    return {"swagger": "2.0", "definitions": {"Deep": node}}, ("definitions", "Deep") + path
+
+
+@pytest.mark.parametrize("depth", [3, 5000])
+def test_document_walks_reach_the_bottom_of_any_nesting(depth: int) -> None:
+    # Deeper than the interpreter's recursion limit, the walks switch to an explicit stack.
+    from pbxconn.validate.rules.extensions import extension_list
+    from pbxconn.validate.rules.properties import ref_sites
+
+    swagger, path = _nested_schema(depth)
+    assert [(kind, at, key) for kind, at, key, _ in extension_list(swagger)] == [("schema", path, "x-ms-summary")]
+
+    class Ctx:
+        memo: dict = {}
+
+    Ctx.swagger = swagger
+    assert [(ref, ptr) for ref, ptr, _ in ref_sites(Ctx())] == [("#/definitions/Missing", path)]

@@ -111,9 +111,124 @@ def iter_extensions(swagger: Any) -> Iterator[tuple[str, tuple, str, Any]]:
 
 
 def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
-    """`iter_extensions` as a list, built in one tight loop (this walk visits every structural
-    object of the document, so it avoids generators and per-child helper calls). Places are
-    kept as (parent link, key) links and spelled out only for objects that hold an extension."""
+    """`iter_extensions` as a list: one recursive pass over the structural objects (a function
+    per kind of object, so no per-node dispatch). Places are kept as (parent link, key) links
+    and spelled out only for objects that hold an extension."""
+    out: list[tuple[str, tuple, str, Any]] = []
+    if not isinstance(swagger, dict):
+        return out
+    add, leaf = out.append, _SUB_SCHEMA_KEYS.isdisjoint
+
+    def report(kind: str, node: dict, link: Any) -> None:
+        at = None
+        for key in node:
+            if type(key) is str and key[:1] in _X and key[:4].lower() == "x-ms":
+                if at is None:
+                    parts, up = [], link
+                    while up is not None:
+                        up, part = up
+                        parts.append(part)
+                    parts.reverse()
+                    at = tuple(parts)
+                add((kind, at, key, node[key]))
+
+    def schema(node: Any, link: Any, kind: str = "schema") -> None:
+        if type(node) is not dict:
+            return
+        report(kind, node, link)
+        if leaf(node):  # most schemas: no sub-schema keys at all
+            return
+        props = node.get("properties")
+        if type(props) is dict:
+            here = (link, "properties")
+            for name, child in props.items():
+                schema(child, (here, name))
+        items = node.get("items")
+        if type(items) is list:
+            here = (link, "items")
+            for i, child in enumerate(items):
+                schema(child, (here, i))
+        elif items is not None:
+            schema(items, (link, "items"))
+        for key in ("allOf", "anyOf", "oneOf"):
+            group = node.get(key)
+            if type(group) is list:
+                here = (link, key)
+                for i, child in enumerate(group):
+                    schema(child, (here, i))
+        extra = node.get("additionalProperties")
+        if type(extra) is dict:
+            schema(extra, (link, "additionalProperties"))
+
+    def parameter(node: Any, link: Any) -> None:
+        if type(node) is not dict:
+            return
+        report("parameter", node, link)
+        if "schema" in node:
+            schema(node["schema"], (link, "schema"))
+        if "items" in node:
+            schema(node["items"], (link, "items"))
+
+    def response(node: Any, link: Any) -> None:
+        if type(node) is not dict:
+            return
+        report("response", node, link)
+        if "schema" in node:
+            schema(node["schema"], (link, "schema"))
+        headers = node.get("headers")
+        if type(headers) is dict:
+            here = (link, "headers")
+            for name, child in headers.items():
+                schema(child, (here, name), "header")
+
+    def parameters(value: Any, link: Any) -> None:
+        if type(value) is list:
+            for i, child in enumerate(value):
+                parameter(child, (link, i))
+
+    def operation(node: Any, link: Any) -> None:
+        if type(node) is not dict:
+            return
+        report("operation", node, link)
+        parameters(node.get("parameters"), (link, "parameters"))
+        table = node.get("responses")
+        if type(table) is dict:
+            here = (link, "responses")
+            for code, child in table.items():
+                response(child, (here, code))
+
+    def path(node: Any, link: Any) -> None:
+        if type(node) is not dict:
+            return
+        report("path", node, link)
+        for method in _HTTP_METHODS:
+            if method in node:
+                operation(node[method], (link, method))
+        parameters(node.get("parameters"), (link, "parameters"))
+
+    def walk() -> None:
+        report("root", swagger, None)
+        info = swagger.get("info")
+        if type(info) is dict:
+            report("info", info, (None, "info"))
+        for section, visit in (("paths", path), ("definitions", schema), ("parameters", parameter),
+                               ("responses", response)):
+            table = swagger.get(section)
+            if type(table) is dict:
+                here = (None, section)
+                for name, child in table.items():
+                    visit(child, (here, name))
+
+    try:
+        walk()
+    except RecursionError:  # a schema nested deeper than the interpreter's stack: walk with a list
+        out.clear()
+        out.extend(_extension_list_stack(swagger))
+    return out
+
+
+def _extension_list_stack(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
+    """`extension_list` with an explicit stack, for documents nested deeper than recursion allows."""
     out: list[tuple[str, tuple, str, Any]] = []
     if not isinstance(swagger, dict):
         return out
