@@ -300,7 +300,10 @@ class ExtensionNameNotValid(_PropRule):
             if not isinstance(obj, dict):
                 return []
             # the set difference leaves the few keys worth a look (usually only x- extensions)
-            return sorted(k for k in obj.keys() - _KEYS[kind] if isinstance(k, str) and not k.startswith("x-"))
+            extra = obj.keys() - _KEYS[kind]
+            if not extra:
+                return []
+            return sorted(k for k in extra if isinstance(k, str) and not k.startswith("x-"))
 
         root = doc(ctx)
         for key in unknown(root, "root"):
