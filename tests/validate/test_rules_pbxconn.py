@@ -341,3 +341,18 @@ def test_document_walks_reach_the_bottom_of_any_nesting(depth: int) -> None:
 
     Ctx.swagger = swagger
     assert [(ref, ptr) for ref, ptr, _ in ref_sites(Ctx())] == [("#/definitions/Missing", path)]
+
+
+@pytest.mark.parametrize("depth", [3, 5000])
+def test_schema_index_reaches_the_bottom_of_any_nesting(depth: int) -> None:
+    from pbxconn.validate.package import SourceFile
+
+    swagger, path = _nested_schema(depth)
+    swagger["definitions"]["Missing"] = {"type": "string", "description": "the $ref target"}
+    pkg = Package(Path("/nonexistent"), "deep", {"swagger": SourceFile("swagger", "deep.json", b"", value=swagger)},
+                  "memory")
+    pointers = [node.pointer for node in pkg.schemas]
+    # definitions in order, each place once; the bottom $ref resolves to the Missing definition
+    expected = [path[:i] for i in range(2, len(path), 2)] + [("definitions", "Missing")]
+    assert pointers == expected
+    assert [node.role for node in pkg.schemas[:2]] == ["definition", "property"]
