@@ -155,21 +155,21 @@ def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tup
     if not wanted or attribute is None:
         return {needs: list(nodes) for needs in wanted}
     get = attrgetter(attribute)
-    try:  # every key any object of this subject holds, gathered in one C-level call
-        present = set().union(*map(get, nodes))
-    except TypeError:  # an object that is not a dict (left to the rules)
-        present = None
-    out: dict[tuple[str, ...], list[Any]] = {}
-    for needs in wanted:
-        if present is not None and present.isdisjoint(needs):
-            out[needs] = [node for node in nodes if type(get(node)) is not dict]
-        elif len(needs) == 1:
-            key = needs[0]
-            out[needs] = [node for node in nodes if type(obj := get(node)) is not dict or key in obj]
-        else:
-            keys = frozenset(needs)
-            out[needs] = [node for node in nodes
-                          if type(obj := get(node)) is not dict or not keys.isdisjoint(obj)]
+    out: dict[tuple[str, ...], list[Any]] = {needs: [] for needs in wanted}
+    lists = [(frozenset(needs), out[needs]) for needs in wanted]
+    every = frozenset().union(*wanted)
+    for node in nodes:
+        obj = get(node)
+        if type(obj) is not dict:
+            for _, chosen in lists:
+                chosen.append(node)
+            continue
+        keys = obj.keys()
+        if keys.isdisjoint(every):  # the usual case: a C-level probe of the few wanted keys
+            continue
+        for needs, chosen in lists:
+            if not keys.isdisjoint(needs):
+                chosen.append(node)
     return out
 
 
