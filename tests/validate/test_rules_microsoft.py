@@ -543,3 +543,40 @@ def test_upstream_packages_have_no_errors(shared: Path) -> None:
         errors = [f"{f.code}: {f.message}" for f in validate_package(pkg, Config(select=select))
                   if f.severity is Severity.ERROR]
         assert errors == [], carrier
+
+
+# --------------------------------------------------------------------------- shadowing paths
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_segment = st.sampled_from(["calls", "users", "recent", "{id}", "{userId}", "v1", "{a}b", "x{y}z"])
+_paths = st.lists(st.lists(_segment, min_size=1, max_size=4).map(lambda s: "/" + "/".join(s)),
+                  min_size=1, max_size=12, unique=True)
+
+
+def _shadowing_pairs(paths: list[str]) -> set[tuple[str, str]]:
+    """The rule's definition, written pair by pair: same length, no static segment disagrees,
+    different shapes once every variable is blanked."""
+    var = re.compile(r"\{([^{}]*)\}")
+    out = set()
+    for i, a in enumerate(paths):
+        for b in paths[i + 1:]:
+            sa, sb = a.strip("/").split("/"), b.strip("/").split("/")
+            if len(sa) != len(sb) or var.sub("{}", a) == var.sub("{}", b):
+                continue
+            if all(var.fullmatch(x) or var.fullmatch(y) or x == y for x, y in zip(sa, sb)):
+                out.add((b, a))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_paths)
+def test_partial_duplicate_paths_match_the_pairwise_definition(paths: list[str]) -> None:
+    swagger = good()
+    swagger["paths"] = {p: {"get": {"operationId": f"Op{i}", "responses": {"200": {"description": "ok"}}}}
+                        for i, p in enumerate(paths)}
+    pkg = Package.from_files({"apiDefinition.swagger.json": json.dumps(swagger).encode()}, "/nonexistent/p")
+    found = {(f.message.split("'")[1], f.message.split("'")[3])
+             for f in validate_package(pkg, Config(select=("PartialDuplicateOperationPath",)))}
+    assert found == _shadowing_pairs(paths)

@@ -1389,18 +1389,40 @@ class PartialDuplicateOperationPath(MicrosoftRule):
 
     def check(self, node, ctx):
         buckets: dict[tuple, list[tuple[str, tuple, str]]] = {}
+        fullmatch = _VAR.fullmatch
         for op in operations(ctx):
-            segs = tuple(None if _VAR.fullmatch(x) else x for x in _segments(op.path))
-            buckets.setdefault((op.method, len(segs)), []).append((op.path, segs, _VAR.sub("{}", op.path)))
-        for (method, _), items in sorted(buckets.items()):
-            for i, (a, sa, shape_a) in enumerate(items):
-                for b, sb, shape_b in items[i + 1:]:
-                    if shape_a == shape_b:
-                        continue
-                    for x, y in zip(sa, sb):
-                        if x is not None and y is not None and x != y:
-                            break
+            path = op.path
+            if "{" in path:
+                segs = tuple([None if "{" in x and fullmatch(x) else x for x in _segments(path)])
+                shape = _VAR.sub("{}", path)
+            else:  # no variable at all (the regular expressions would find none)
+                segs, shape = tuple(_segments(path)), path
+            buckets.setdefault((op.method, len(segs)), []).append((path, segs, shape))
+        for (method, length), items in sorted(buckets.items()):
+            # Bit j of a mask stands for items[j]. Per segment position: the items with a variable
+            # there, and the items with each static value; two paths can match the same URL when
+            # at every position one is variable or both are the same static segment.
+            variable = [0] * length
+            static: list[dict[str, int]] = [{} for _ in range(length)]
+            for j, (_, segs, _) in enumerate(items):
+                for i, seg in enumerate(segs):
+                    if seg is None:
+                        variable[i] |= 1 << j
                     else:
+                        static[i][seg] = static[i].get(seg, 0) | 1 << j
+            every = (1 << len(items)) - 1
+            for j, (a, sa, shape_a) in enumerate(items):
+                later = every & (-1 << (j + 1))  # only the items after this one, as the pairs go
+                for i, seg in enumerate(sa):
+                    if seg is not None:
+                        later &= variable[i] | static[i][seg]
+                        if not later:
+                            break
+                while later:
+                    lowest = later & -later
+                    later ^= lowest
+                    b, _, shape_b = items[lowest.bit_length() - 1]
+                    if shape_a != shape_b:
                         yield Violation({"method": method.upper(), "path": b, "other": a}, ("paths", b))
 
 
