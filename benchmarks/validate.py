@@ -5,7 +5,7 @@ Each connector is timed on its own (median of the repetitions); prints, for both
 over the corpus (total time / connectors) and the median connector, and their ratios.
 With --command DIR it also times `pbxconn validate DIR` as a command (median wall time of
 --runs runs) next to `python -c pass`, the interpreter's own start-up.
-Run: python benchmarks/validate.py [--repeat N] [--corpus PATH] [--select Structure]
+Run: python benchmarks/validate.py [--repeat N] [--corpus PATH] [--select Structure] [--phases]
                                    [--command connectors/tele2 [--runs 10]]
 """
 
@@ -33,6 +33,8 @@ def main() -> None:
     parser.add_argument("--select", default="ALL", help="comma-separated codes/categories (default ALL)")
     parser.add_argument("--command", type=Path, help="also time `pbxconn validate COMMAND` as a command")
     parser.add_argument("--runs", type=int, default=10, help="runs of the command (default 10)")
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where the time goes (load, indexes, rules by subject, positions)")
     args = parser.parse_args()
     if args.command is not None:
         command_times(args.command, args.runs)
@@ -73,6 +75,56 @@ def main() -> None:
     print(f"openapi-spec-validator validate() alone: {mean_b * 1000:.2f} ms per connector (mean), "
           f"{med_b * 1000:.2f} ms (median connector)")
     print(f"ratio: {mean_b / mean_a:.1f}x faster over the corpus (mean), {med_b / med_a:.1f}x on the median connector")
+    if args.phases:
+        phases(folders, config, rules, args.repeat)
+
+
+def phases(folders: list[Path], config: Config, rules: dict, repeat: int) -> None:
+    """Print the mean time per connector of each step of `validate_package`, done step by step."""
+    from pbxconn.validate.engine import SUBJECTS, _finding, _locate_all, _narrowed, _nodes
+    from pbxconn.validate.package import pause_gc, resume_gc
+
+    spent: dict[str, list[float]] = {}
+    clock = time.perf_counter
+
+    def note(name: str, since: float) -> float:
+        now = clock()
+        spent.setdefault(name, []).append(now - since)
+        return now
+
+    for _ in range(repeat):
+        for folder in folders:
+            pause_gc()
+            try:
+                at = clock()
+                pkg = Package.load(folder)
+                at = note("load: read, decode, parse", at)
+                if pkg.swagger is not None:
+                    for index in ("operations", "parameters", "responses", "schemas"):
+                        getattr(pkg, index)
+                at = note("indexes: operations, parameters, responses, schemas", at)
+                found = []
+                for subject in SUBJECTS:
+                    subscribed, nodes = rules.get(subject), _nodes(pkg, subject)
+                    if not subscribed or not nodes:
+                        continue
+                    narrowed = _narrowed(subject, nodes, subscribed)
+                    for rule in subscribed:
+                        try:
+                            for node in (narrowed[rule.needs] if rule.needs else nodes):
+                                found.extend((rule, violation) for violation in rule.check(node, pkg))
+                        except Exception:
+                            pass
+                    at = note(f"rules on {subject} (shared facts built on first use)", at)
+                places = _locate_all(pkg, found)
+                at = note("positions: pointer -> line, column", at)
+                [_finding(rule, violation, pkg, config, places.get(i)) for i, (rule, violation) in enumerate(found)]
+                note("findings: messages, severities", at)
+            finally:
+                resume_gc()
+    print("where the time goes (mean per connector):")
+    for name, times in spent.items():
+        print(f"  {sum(times) / repeat / len(folders) * 1000:6.3f} ms  {name}")
 
 
 def _wall(argv: list[str], runs: int) -> float:
