@@ -1832,15 +1832,41 @@ class ArrayDuplicateValue(_HolderRule):
                     yield {"keyword": keyword, "value": v}, (keyword,)
 
     def check(self, node, ctx):
-        yield from super().check(node, ctx)
+        # Inline the usual case (every list distinct) instead of a `test` generator per holder;
+        # a holder with a repeat goes through `test` as before.
+        done: set[int] = set()
+        for key in self.keys:
+            for obj, ptr, label in holders_with(ctx, key):
+                if id(obj) in done:
+                    continue
+                done.add(id(obj))
+                enum, required = obj.get("enum"), obj.get("required")
+                if (type(enum) is not list or _distinct(enum)) and (type(required) is not list or _distinct(required)):
+                    continue
+                for args, sub in self.test(obj, ctx):
+                    yield Violation({"where": holder_label(label, ptr), **args}, ptr + sub)
         root = doc(ctx)
         for keyword in ("consumes", "produces", "schemes"):
             for v in _duplicates(as_list(root.get(keyword))):
                 yield Violation({"where": "document", "keyword": keyword, "value": v}, (keyword,))
         for op in operations(ctx):
+            obj = op.op
+            if type(obj) is dict and _OP_LISTS.isdisjoint(obj):
+                continue
             for keyword in ("consumes", "produces", "schemes", "tags"):
-                for v in _duplicates(as_list(as_dict(op.op).get(keyword))):
+                for v in _duplicates(as_list(as_dict(obj).get(keyword))):
                     yield Violation({"where": op_label(op), "keyword": keyword, "value": v}, op.pointer + (keyword,))
+
+
+_OP_LISTS = frozenset(("consumes", "produces", "schemes", "tags"))
+
+
+def _distinct(values: list) -> bool:
+    """Whether a list certainly holds no repeat (distinct hashable values); False when unsure."""
+    try:
+        return len(set(values)) == len(values)
+    except TypeError:  # an object or array among the values: `_duplicates` decides
+        return False
 
 
 @register
