@@ -5,8 +5,9 @@ one: the map walks from the top of the text down the pointer, scanning one conta
 time and remembering where each member of a scanned container starts, so later lookups
 through the same containers cost a dictionary access per level.
 
-For text known to be valid JSON (`valid=True`) a scan needs no error handling and matches each
-key with its colon in one regular expression.
+For text known to be valid JSON (`valid=True`) a scan needs no error handling: one regular
+expression matches a member's key and colon and, for a scalar value, the value and the comma
+after it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from typing import Iterable
 _WS = re.compile(r"[ \t\n\r]*")
 _KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
 _SEP = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
+# For text known to be valid (possessive quantifiers: valid text never needs to backtrack).
+_SCALAR = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[^ \t\n\r,\]}\[{"]++'  # a string, number, true, false, null
+_SCALAR_SEP = re.compile(r"(?:" + _SCALAR + r")[ \t\n\r]*+(,)?[ \t\n\r]*+")
+# An object member: (key) ws : ws, then for a scalar value: (value) ws (,)? ws.
+_MEMBER = (r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"[ \t\n\r]*+:[ \t\n\r]*+'
+           r"(?:(" + _SCALAR + r")[ \t\n\r]*+(,)?[ \t\n\r]*+)?")
+_OPEN_MEMBER = re.compile(r"[ \t\n\r]*+(?:" + _MEMBER + ")?")  # after `{` or a scalar's comma
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*+(?:,[ \t\n\r]*+" + _MEMBER + ")?")  # after a container value
 _scan_once = json.JSONDecoder().scan_once
 _FEW_POSITIONS = 8  # below this many lookups, count newlines instead of indexing every line
 
@@ -135,8 +144,9 @@ class SourceMap:
 
     def offsets(self, paths: list[tuple]) -> list[int]:
         """`offset` of many paths at once: one walk down the text that enters only the
-        containers on some wanted path and skips every other value with the C scanner, so each
-        character is scanned about once however many paths there are."""
+        containers on some wanted path and skips every other value (a scalar within its member's
+        match, a container with the C scanner), so each character is scanned at most once
+        however many paths there are."""
         if not self.valid or len(paths) < 2:
             return [self.offset(path) for path in paths]
         trie: dict = {}
@@ -167,51 +177,62 @@ class SourceMap:
         found: dict = {}
         opener = text[start]
         if opener == "{":
-            i = _WS.match(text, start + 1).end()
+            # One match per member: its key and, for a scalar value, the value and the separator
+            # after it (lastindex 3: a comma follows, 2: the object ends, 1: a container value).
+            m = _OPEN_MEMBER.match(text, start + 1)
             while True:
-                m = _KEY.match(text, i)
-                if m is None:
-                    break
                 key = m.group(1)
-                if "\\" in key:
-                    key = scanstring(text, i + 1)[0]
-                i = m.end()
-                sub = trie.get(key)
-                if sub is None:
-                    i = _scan_once(text, i)[1]
-                elif sub and text[i] in "{[":
-                    at = i
-                    members, i = self._walk(i, sub)
-                    found[key] = (at, members)  # a repeated key: the last one wins, as in json.loads
-                else:
-                    found[key] = (i, None)
-                    i = _scan_once(text, i)[1]
-                m = _SEP.match(text, i)
-                i = m.end()
-                if m.group(1) is None:
+                if key is None:
                     break
-        elif opener == "[":
+                if "\\" in key:
+                    key = scanstring(text, m.start(1))[0]
+                sub = trie.get(key)
+                last = m.lastindex
+                if last == 1:
+                    i = m.end()
+                    if sub is None:
+                        i = _scan_once(text, i)[1]
+                    elif sub:
+                        at = i
+                        members, i = self._walk(i, sub)
+                        found[key] = (at, members)  # a repeated key: the last one wins, as in json.loads
+                    else:
+                        found[key] = (i, None)
+                        i = _scan_once(text, i)[1]
+                    m = _NEXT_MEMBER.match(text, i)
+                else:
+                    if sub is not None:
+                        found[key] = (m.start(2), None)
+                    if last == 2:
+                        break
+                    m = _OPEN_MEMBER.match(text, m.end())
+            return found, m.end() + 1  # m ends at the closing brace
+        if opener == "[":
             i = _WS.match(text, start + 1).end()
             index = 0
             while text[i] != "]":
                 sub = trie.get(str(index))
-                if sub is None:
-                    i = _scan_once(text, i)[1]
-                elif sub and text[i] in "{[":
-                    at = i
-                    members, i = self._walk(i, sub)
-                    found[str(index)] = (at, members)
+                if text[i] in "{[":
+                    if sub is None:
+                        i = _scan_once(text, i)[1]
+                    elif sub:
+                        at = i
+                        members, i = self._walk(i, sub)
+                        found[str(index)] = (at, members)
+                    else:
+                        found[str(index)] = (i, None)
+                        i = _scan_once(text, i)[1]
+                    m = _SEP.match(text, i)
                 else:
-                    found[str(index)] = (i, None)
-                    i = _scan_once(text, i)[1]
-                index += 1
-                m = _SEP.match(text, i)
+                    if sub is not None:
+                        found[str(index)] = (i, None)
+                    m = _SCALAR_SEP.match(text, i)
                 i = m.end()
                 if m.group(1) is None:
                     break
-        else:
-            return found, _scan_once(text, start)[1]
-        return found, i + 1  # i is at the closing bracket
+                index += 1
+            return found, i + 1  # i is at the closing bracket
+        return found, _scan_once(text, start)[1]
 
     def positions(self, offsets: list[int]) -> list[tuple[int, int]]:
         """`position` of many offsets: newlines counted once, in offset order."""
