@@ -146,7 +146,8 @@ class SourceMap:
         """`offset` of many paths at once: one walk down the text that enters only the
         containers on some wanted path and skips every other value (a scalar within its member's
         match, a container with the C scanner), so each character is scanned at most once
-        however many paths there are."""
+        however many paths there are. The walk ends after the root's last wanted member
+        when no wanted key can come again."""
         if not self.valid or len(paths) < 2:
             return [self.offset(path) for path in paths]
         trie: dict = {}
@@ -156,7 +157,7 @@ class SourceMap:
                 node = node.setdefault(str(part), {})
         root = self._root_offset()
         try:
-            found = self._walk(root, trie)[0]
+            found = self._walk(root, trie, tail=True)[0]
         except (RecursionError, StopIteration, ValueError):
             return [self.offset(path) for path in paths]
         out = []
@@ -170,9 +171,11 @@ class SourceMap:
             out.append(at)
         return out
 
-    def _walk(self, start: int, trie: dict) -> tuple[dict, int]:
+    def _walk(self, start: int, trie: dict, tail: bool = False) -> tuple[dict, int]:
         """Members of the container at `start` named in `trie`: {key: (offset, their members)};
-        and the offset just past the container. Only for valid text."""
+        and the offset just past the container, or -1 if the walk stopped early. Only for valid
+        text. With `tail` (an object nothing after which is needed: the root) the walk stops
+        once every wanted member was found and no wanted key can come again."""
         text = self.text
         found: dict = {}
         opener = text[start]
@@ -184,6 +187,10 @@ class SourceMap:
                 key = m.group(1)
                 if key is None:
                     break
+                if tail and len(found) == len(trie):
+                    if self._spelled_nowhere(trie, m.start()):
+                        return found, -1
+                    tail = False  # a wanted key may come again: read to the end
                 if "\\" in key:
                     key = scanstring(text, m.start(1))[0]
                 sub = trie.get(key)
@@ -233,6 +240,19 @@ class SourceMap:
                 index += 1
             return found, i + 1  # i is at the closing bracket
         return found, _scan_once(text, start)[1]
+
+    def _spelled_nowhere(self, keys: Iterable[str], start: int) -> bool:
+        """Whether no JSON string from `start` on can spell any of `keys`. Without `\\u` escapes
+        in the rest of the text (and `\\/` for keys with a slash) a key has one spelling only."""
+        text = self.text
+        if text.find("\\u", start) >= 0:
+            return False
+        for key in keys:
+            if "/" in key and text.find("\\/", start) >= 0:
+                return False
+            if text.find(json.dumps(key, ensure_ascii=False), start) >= 0:
+                return False
+        return True
 
     def positions(self, offsets: list[int]) -> list[tuple[int, int]]:
         """`position` of many offsets: newlines counted once, in offset order."""

@@ -181,6 +181,8 @@ def test_offsets_over_dumped_json_find_every_value(value, indent, ascii_only, da
     ('{"a": 1, "b": 2, "\\u0061": {"c": 3}}', [("a", "c"), ("b",)], [3, 2]),
     ('{"a/b": [1], "z": 2, "a\\/b": [5]}', [("a/b", 0), ("z",)], [5, 2]),
     ('{"a": 1, "b": "\\"a\\": 9", "z": 0}', [("a",), ("z",)], [1, 0]),
+    # nothing wanted comes again: the walk may stop early, the offsets are the same
+    ('{"a": {"c": [0, {"d": 1}]}, "b": [], "z": {"a": 5}}', [("a", "c", 1, "d"), ("a", "c", 5)], [1, [0, {"d": 1}]]),
 ])
 def test_offsets_with_repeated_keys_and_escapes(text, paths, expected):
     offsets = SourceMap(text, valid=True).offsets(paths)
