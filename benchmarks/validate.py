@@ -39,6 +39,8 @@ def main() -> None:
     if args.command is not None:
         command_times(args.command, args.runs)
     folders = sorted(p.parent for p in args.corpus.rglob("apiDefinition.swagger.json"))
+    if not folders:
+        parser.error(f"no apiDefinition.swagger.json under {args.corpus} (give the corpus with --corpus)")
     config = Config(select=tuple(args.select.split(",")))
     rules = active_rules(config)
     from openapi_spec_validator import validate as osv_validate
