@@ -120,17 +120,7 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     add, leaf = out.append, _SUB_SCHEMA_KEYS.isdisjoint
 
     def report(kind: str, node: dict, link: Any) -> None:
-        at = None
-        for key in node:
-            if type(key) is str and key[:1] in _X and key[:4].lower() == "x-ms":
-                if at is None:
-                    parts, up = [], link
-                    while up is not None:
-                        up, part = up
-                        parts.append(part)
-                    parts.reverse()
-                    at = tuple(parts)
-                add((kind, at, key, node[key]))
+        _report(kind, node, link, add)
 
     def schema(node: Any, link: Any, kind: str = "schema") -> None:
         if type(node) is not dict:
@@ -227,6 +217,22 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     return out
 
 
+def _report(kind: str, node: dict, link: Any, add: Callable) -> None:
+    """Add (kind, owner pointer, key, value) for each `x-ms*` key of one object; the owner's
+    (parent link, key) links are spelled out only when it holds one."""
+    at = None
+    for key in node:
+        if type(key) is str and key[:1] in _X and key[:4].lower() == "x-ms":
+            if at is None:
+                parts, up = [], link
+                while up is not None:
+                    up, part = up
+                    parts.append(part)
+                parts.reverse()
+                at = tuple(parts)
+            add((kind, at, key, node[key]))
+
+
 def _extension_list_stack(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     """`extension_list` with an explicit stack, for documents nested deeper than recursion allows."""
     out: list[tuple[str, tuple, str, Any]] = []
@@ -240,17 +246,7 @@ def _extension_list_stack(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
         seen += 1
         if not isinstance(node, dict) or seen > 500_000:
             continue
-        at = None
-        for key in node:
-            if isinstance(key, str) and key[:1] in _X and key[:4].lower() == "x-ms":
-                if at is None:
-                    parts, up = [], link
-                    while up is not None:
-                        up, part = up
-                        parts.append(part)
-                    parts.reverse()
-                    at = tuple(parts)
-                out.append((kind, at, key, node[key]))
+        _report(kind, node, link, out.append)
         if kind == "schema" or kind == "header":
             if leaf(node):  # most schemas: no sub-schema keys at all
                 continue
