@@ -11,6 +11,7 @@ import click
 from pbxconn.core.errors import PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.deploy.settings import DEFAULT_POWER_APPS_URL
 
 
 def _relative(path: str, root: Path) -> str:
@@ -82,7 +83,7 @@ def _paconn_or_note(dry_run: bool) -> list[str]:
 @click.option("--connector-id", metavar="ID",
               help="Update this connector (default: paconn.connector_id in carriers/ID.yaml; none: create).")
 @click.option("--power-apps-url", metavar="URL",
-              help="Power Apps RP endpoint for test or sovereign clouds (default https://api.powerapps.com).")
+              help=f"Power Apps RP endpoint for test or sovereign clouds (default {DEFAULT_POWER_APPS_URL}).")
 @click.option("--dry-run", is_flag=True, help="Check everything, print the paconn command, do not run it.")
 @click.option("--remote-validate", is_flag=True,
               help="Run `paconn validate` (Microsoft's server-side certification rules) instead of deploying.")

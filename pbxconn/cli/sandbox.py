@@ -8,6 +8,7 @@ import click
 
 from pbxconn.core.errors import InputError, PbxconnError
 from pbxconn.core.exitcodes import ExitCode
+from pbxconn.sandbox.ratelimit import DEFAULT as DEFAULT_RATE_LIMIT
 
 
 @click.group()
@@ -21,7 +22,7 @@ def sandbox() -> None:
 @click.option("--db", "db_path", default=":memory:", show_default=True, help="SQLite file, or :memory:.")
 @click.option("--seed", "seed_value", default=1, show_default=True, type=int, help="Seed of the generated data.")
 @click.option("--api-key", "api_keys", multiple=True, help="Accepted API key (repeatable). Default: sandbox-key.")
-@click.option("--rate-limit", default="100/60", show_default=True, help="CALLS/SECONDS per key; 0 turns it off.")
+@click.option("--rate-limit", default=DEFAULT_RATE_LIMIT, show_default=True, help="CALLS/SECONDS per key; 0 turns it off.")
 @click.option("--allow-webhook-host", "hosts", multiple=True, help="Non-loopback host webhooks may call (repeatable).")
 def serve(host: str, port: int, db_path: str, seed_value: int, api_keys: tuple[str, ...], rate_limit: str,
           hosts: tuple[str, ...]) -> int:

@@ -49,10 +49,6 @@ class Finding:
     category: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def sort_key(self) -> tuple:
-        """Stable report order: file, position, code, pointer."""
-        return (self.file, self.line, self.column, self.code, self.pointer, self.message)
-
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape of a finding."""
         out: dict[str, Any] = {
@@ -70,7 +66,8 @@ class Finding:
         return out
 
 
-# `Finding.sort_key` and the identity used to drop duplicates, read at C speed.
+# The stable report order (file, position, code, pointer, message) and the identity used to
+# drop duplicates, read at C speed.
 _SORT_KEY = attrgetter("file", "line", "column", "code", "pointer", "message")
 _SAME_KEY = attrgetter("code", "file", "line", "column", "pointer", "message")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
+from pbxconn.csx.contract import SCRIPT_BASE
+
 # Syntax newer than C# 7.3 that Mono's compiler (mcs) does not know, by tree-sitter node type.
 NEWER_SYNTAX: dict[str, tuple[str, str]] = {
     "switch_expression": ("switch expression", "8.0"),
@@ -67,7 +69,7 @@ class ParsedScript:
     @property
     def script_classes(self) -> list[ClassInfo]:
         """Top-level classes deriving from ScriptBase."""
-        return [c for c in self.classes if not c.nested and any(b.split(".")[-1] == "ScriptBase" for b in c.bases)]
+        return [c for c in self.classes if not c.nested and any(b.split(".")[-1] == SCRIPT_BASE for b in c.bases)]
 
 
 @lru_cache(maxsize=1)

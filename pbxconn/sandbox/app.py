@@ -18,6 +18,7 @@ from pbxconn.sandbox.db import Store
 from pbxconn.sandbox.domain import EVENTS, envelope, stamp
 from pbxconn.sandbox.listing import COLLECTIONS, ITEM_PATHS, LOST_CALL_KINDS, Collection, lost_calls
 from pbxconn.sandbox.params import ApiError, parse_body, parse_int, parse_query
+from pbxconn.sandbox.ratelimit import DEFAULT as DEFAULT_RATE_LIMIT
 from pbxconn.sandbox.ratelimit import RateLimit
 from pbxconn.sandbox.simulate import CallPlan, Event, SimulationError, delete_voicemail, place_call
 from pbxconn.sandbox.webhooks import MAX_WEBHOOKS_PER_KEY, Dispatcher, EndpointRejected, check_endpoint
@@ -34,7 +35,7 @@ class Settings:
     db_path: str = ":memory:"
     seed: int = 1
     api_keys: tuple[str, ...] = (DEFAULT_KEY,)
-    rate_limit: str = "100/60"
+    rate_limit: str = DEFAULT_RATE_LIMIT
     allowed_hosts: frozenset[str] = frozenset()
     webhook_attempts: int = 5
     webhook_first_delay: float = 0.2

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import socket
-import threading
-from dataclasses import dataclass
 
 import uvicorn
 
-from pbxconn.sandbox.app import API_PREFIX, Settings, create_app
+from pbxconn.sandbox.app import Settings, create_app
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -34,35 +32,3 @@ def make_server(settings: Settings, *, log_level: str = "warning") -> uvicorn.Se
     """A uvicorn server for the sandbox app (not yet running)."""
     config = uvicorn.Config(create_app(settings), log_level=log_level, access_log=False, lifespan="on")
     return uvicorn.Server(config)
-
-
-@dataclass
-class Running:
-    """A sandbox served from a background thread of this process."""
-
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-
-    @property
-    def api(self) -> str:
-        """The API base URL (`<url>/api/v2`)."""
-        return self.url + API_PREFIX
-
-    def stop(self) -> None:
-        """Ask uvicorn to exit and wait for it."""
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def start_in_thread(settings: Settings, host: str = "127.0.0.1") -> Running:
-    """Start a sandbox on a free loopback port in a daemon thread; returns once it accepts requests."""
-    sock = bind(host, 0)
-    server = make_server(settings)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="pbxconn-sandbox")
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the sandbox server failed to start")
-        threading.Event().wait(0.01)
-    return Running(url_of(sock), server, thread)

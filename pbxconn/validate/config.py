@@ -32,10 +32,6 @@ class Config:
         best_ignore = max((rank[s] for s in self.ignore if s in rank), default=-1)
         return best_select > best_ignore
 
-    def severity_of(self, code: str, default: Severity) -> Severity:
-        """The configured severity of a code, else `default`."""
-        return self.severity_overrides.get(code, default)
-
     def merged(self, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
                certification: bool | None = None) -> "Config":
         """This config with command-line options applied on top (options win)."""

@@ -10,8 +10,6 @@ import pytest
 from diff_samples import diff, fresh
 from pbxconn.core.findings import Severity
 
-CONTACTS = ("paths", "/trigger/contacts", "get")
-
 
 def op(s: dict, path: str = "/trigger/contacts", method: str = "get") -> dict:
     return s["paths"][path][method]

@@ -152,10 +152,6 @@ def call(d: dict) -> dict:
     return d["definitions"]["Call"]
 
 
-def _set(target: dict, **values: Any) -> None:
-    target.update(values)
-
-
 def _family(d: dict, *revisions: Any, status: str | None = None, deprecated: tuple = ()) -> None:
     for i, rev in enumerate(revisions):
         name = f"GetThing_V{rev}" if rev and rev != 1 else "GetThing"
@@ -168,12 +164,6 @@ def _family(d: dict, *revisions: Any, status: str | None = None, deprecated: tup
                                             "summary": "Get a thing", "description": "Gets a thing.",
                                             "x-ms-api-annotation": ann, "deprecated": i in deprecated,
                                             "responses": {"200": {"description": "OK"}}}}
-
-
-def _dyn_list(d: dict, **extra: Any) -> None:
-    box = param(d, "/calls", "get", 1)
-    box["x-ms-dynamic-list"] = {"operationId": "ListBoxes", "itemsPath": "value", "itemValuePath": "id",
-                                "itemTitlePath": "name", **extra}
 
 
 # code -> mutation of the good document that must make the rule fire

@@ -105,11 +105,6 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _DATA_KEYS = frozenset({"example", "examples", "x-example", "default", "enum", "x-ms-test-value"})
 
 
-def iter_extensions(swagger: Any) -> Iterator[tuple[str, tuple, str, Any]]:
-    """Every `x-ms*` key of the document's structure, as (kind, pointer of its owner, key, value)."""
-    return iter(extension_list(swagger))
-
-
 def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
     """`iter_extensions` as a list: one recursive pass over the structural objects (a function
     per kind of object, so no per-node dispatch). Places are kept as (parent link, key) links

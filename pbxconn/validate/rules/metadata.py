@@ -4,7 +4,7 @@ certification limits on info.title, info.description and summaries)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register

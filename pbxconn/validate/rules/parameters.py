@@ -8,8 +8,7 @@ from typing import Any, Iterator
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules.operations import (
-    MicrosoftRule, as_dict, as_list, call_parameters, caller_parameter, doc, dynamic_targets, op_label,
-    operations, ops_by_id, resolve,
+    MicrosoftRule, as_dict, call_parameters, caller_parameter, doc, dynamic_targets, op_label, ops_by_id,
 )
 
 E, W = Severity.ERROR, Severity.WARNING

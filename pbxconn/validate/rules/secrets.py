@@ -148,13 +148,8 @@ _VALUE_KEYS = ("default", "x-example", "example", "x-ms-test-value")
 _VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
-def _walk_strings(value: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
-    for where, node in _strings(value, at, 0):
-        yield where, node
-
-
 def _strings(value: Any, at: tuple, shortest: int) -> list[tuple[tuple, str]]:
-    """(path, string) of every string value at least `shortest` long, in `_walk_strings` order.
+    """(path, string) of every string value at least `shortest` long, in document order.
     Paths are kept as (parent link, key) links and spelled out only for the strings returned."""
     out: list[tuple[Any, str]] = []
     stack: list[tuple[Any, Any]] = [(value, None)]
