@@ -14,11 +14,11 @@ import threading
 import time
 from typing import Iterator
 
+import httpx
 import pytest
 
 from tests.csx.conftest import render_script
 
-httpx = pytest.importorskip("httpx")
 KEY = "e2e-key"
 CALLBACK = "http://127.0.0.1:9/flow-callback"  # loopback: the sandbox accepts it, nothing listens
 
@@ -26,10 +26,6 @@ CALLBACK = "http://127.0.0.1:9/flow-callback"  # loopback: the sandbox accepts i
 @pytest.fixture
 def sandbox() -> Iterator[str]:
     """`pbxconn sandbox serve --port 0` as a real process; yields its root URL."""
-    try:
-        from pbxconn.cli import sandbox as _  # noqa: F401
-    except ImportError:
-        pytest.skip("needs the `pbxconn sandbox serve` command")
     proc = subprocess.Popen([sys.executable, "-m", "pbxconn", "sandbox", "serve", "--port", "0", "--api-key", KEY,
                              "--rate-limit", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     found: list[str] = []

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pbxconn.core.findings import Finding, Severity
-from pbxconn.report import REPORTERS, render
+from pbxconn.report import render
 from pbxconn.report.github import annotation, escape_data, escape_property
 
 FINDINGS = [
@@ -99,5 +103,11 @@ def test_text_layout_and_summary():
 
 
 def test_every_reporter_is_deterministic():
-    for fmt in REPORTERS:
-        assert _render(fmt) == _render(fmt)
+    # In separate processes with different string hash seeds: set or dict order that depends on
+    # hashing would show here (within one process it cannot).
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import test_reporters as t; "
+              "from pbxconn.report import REPORTERS; print('\\x00'.join(t._render(fmt) for fmt in sorted(REPORTERS)))")
+    outputs = [subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], check=True,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")]
+    assert outputs[0] and outputs[0] == outputs[1]
