@@ -279,8 +279,7 @@ class SourceMap:
         if self._line_starts is None:
             self._positions += 1
             if self._positions <= _FEW_POSITIONS:
-                text = self.text
-                return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+                return text_position(self.text, offset)
             lengths = map((1).__add__, map(len, self.text.split("\n")))
             self._line_starts = list(accumulate(lengths, initial=0))[:-1]
         line = bisect_right(self._line_starts, offset)
@@ -289,6 +288,11 @@ class SourceMap:
     def locate(self, path: Iterable[str | int]) -> tuple[int, int]:
         """1-based (line, column) of the value at `path` (closest existing parent if missing)."""
         return self.position(self.offset(path))
+
+
+def text_position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset, counted directly (for a few lookups)."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
+from pbxconn.core.sourcemap import text_position
 from pbxconn.validate.rule import Rule, Violation, register
 from pbxconn.validate.rules.extensions import cached
 
@@ -197,11 +198,6 @@ class _Hit:
     column: int = 0
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
@@ -290,13 +286,13 @@ _SCRIPT_ASSIGN = re.compile(
 
 def _text_hits(role: str, text: str) -> Iterator[_Hit]:
     for m in find_secrets(text):
-        line, col = _line_col(text, m.start)
+        line, col = text_position(text, m.start)
         yield _Hit(m.kind, m.label, role, line=line, column=col)
     if role == "script":
         for m in _SCRIPT_ASSIGN.finditer(text):
             name, value = m.group("name").strip('"'), m.group("value")
             if AUTH_NAME.search(name) and looks_like_key(value) and not find_secrets(value):
-                line, col = _line_col(text, m.start("value"))
+                line, col = text_position(text, m.start("value"))
                 yield _Hit("api-key", f"a literal credential assigned to {name!r}", role, line=line, column=col)
 
 
