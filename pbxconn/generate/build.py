@@ -9,11 +9,12 @@ from typing import Callable
 from pbxconn.core.atomic import write_tree
 from pbxconn.core.findings import Finding, Severity
 from pbxconn.generate.icon import check_icon
-from pbxconn.generate.inputs import Carrier, Catalog, load_carriers, load_catalog
+from pbxconn.generate.inputs import Carrier, Catalog, check_carrier_for_family, load_carriers, load_catalog
 from pbxconn.generate.model import build_model
 from pbxconn.generate.render import Renderer, canonical_json, template_context
 
 # Output file -> (template, kind). "data" templates are parsed back and written as JSON.
+# A family's family.yaml `files` picks which of these its packages have.
 PACKAGE_FILES: dict[str, tuple[str, str]] = {
     "apiDefinition.swagger.json": ("apiDefinition.swagger.json.j2", "data"),
     "apiProperties.json": ("apiProperties.json.j2", "data"),
@@ -41,15 +42,11 @@ class RenderedPackage:
 def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root: Path) -> RenderedPackage:
     """All files of one carrier's package, rendered in memory."""
     model = build_model(catalog, carrier)
-    delete = model.delete_operation
-    context = template_context(model, {
-        "webhook_operations": model.webhook_operations,
-        "delete_operation_id": delete.operation_id if delete else "",
-        "delete_path_template": delete.path if delete else "",
-        "webhook_path_prefix": "/webhooks/",
-    })
+    context = template_context(model)
     files: dict[str, bytes] = {}
     for name, (template, kind) in PACKAGE_FILES.items():
+        if name not in model.files:
+            continue
         if kind == "data":
             files[name] = canonical_json(renderer.data(template, context))
         else:
@@ -89,17 +86,23 @@ def render_all(root: Path, carrier_ids: list[str] | None = None,
     """Load inputs and render + validate every requested carrier's package in memory."""
     carriers = load_carriers(root, carrier_ids)
     catalogs: dict[str, Catalog] = {}
-    renderer = Renderer(root / "templates")
-    packages = []
+    renderers: dict[str, Renderer] = {}
     for carrier in carriers:
-        family = carrier.data["api"]
+        family = carrier.data["family"]
         if family not in catalogs:
             if not (root / "catalog" / family).is_dir():
-                raise carrier.source.error(["api"], f"no catalog family {family!r} under catalog/")
+                known = ", ".join(sorted(p.name for p in (root / "catalog").iterdir() if p.is_dir())) \
+                    if (root / "catalog").is_dir() else "none"
+                raise carrier.source.error(["family"], f"no catalog family {family!r} under catalog/ (known: {known})")
             catalogs[family] = load_catalog(root, family)
+            renderers[family] = Renderer(root / "templates", catalogs[family]["family"].get("templates"))
+        check_carrier_for_family(carrier, catalogs[family])
+    packages = []
+    for carrier in carriers:
+        family = carrier.data["family"]
         if progress:
             progress(carrier.id)
-        package = render_package(carrier, catalogs[family], renderer, root)
+        package = render_package(carrier, catalogs[family], renderers[family], root)
         package.findings = validate_rendered(package, root / "connectors" / carrier.id)
         packages.append(package)
     return packages

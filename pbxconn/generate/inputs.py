@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from pbxconn.core.errors import InputError
 from pbxconn.generate.schemacheck import check
 from pbxconn.generate.yamlsource import YamlSource
 
-CATALOG_FILES = ("api", "entities", "parameters", "actions", "triggers")
+CATALOG_FILES = ("family", "entities", "parameters", "actions", "triggers")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Carrier:
 
 @dataclass(frozen=True)
 class Catalog:
-    """One catalog family's five checked files."""
+    """One catalog family's five checked files (family.yaml, entities, parameters, actions, triggers)."""
 
     family: str
     sources: dict[str, YamlSource]
@@ -84,7 +85,7 @@ def load_carriers(root: Path, ids: list[str] | None = None) -> list[Carrier]:
 
 
 def load_catalog(root: Path, family: str) -> Catalog:
-    """Parse and schema-check the five files of catalog/<family>/."""
+    """Parse and schema-check the five files of catalog/<family>/ and the family's template overrides."""
     folder = root / "catalog" / family
     if not folder.is_dir():
         raise InputError(f"catalog family {family!r} does not exist", location=_display(folder, root))
@@ -94,4 +95,42 @@ def load_catalog(root: Path, family: str) -> Catalog:
         source = YamlSource.load(path, _display(path, root))
         check(source, "catalog", name)
         sources[name] = source
-    return Catalog(family, sources)
+    catalog = Catalog(family, sources)
+    check_template_overrides(catalog, root / "templates")
+    return catalog
+
+
+def check_template_overrides(catalog: Catalog, templates: Path) -> None:
+    """Each override in family.yaml `templates` replaces an existing shared template with an existing file."""
+    source = catalog.sources["family"]
+    for shared, own in catalog["family"].get("templates", {}).items():
+        if not (templates / shared).is_file():
+            raise source.error(["templates", shared], f"overrides {shared!r}, but templates/ has no such shared template")
+        if not (templates / own).is_file():
+            raise source.error(["templates", shared], f"override file templates/{own} does not exist")
+
+
+def check_carrier_for_family(carrier: Carrier, catalog: Catalog) -> None:
+    """The carrier gives the wording keys its family's templates use, and OAuth settings when it signs in so."""
+    family = catalog["family"]
+    wording = carrier.data.get("wording", {})
+    wanted = family.get("wording", {})
+    for key in wording:
+        if key not in wanted:
+            allowed = ", ".join(wanted) or "none"
+            raise carrier.source.error(["wording", key], f"unknown wording key {key!r} for family "
+                                       f"{catalog.family!r} (allowed: {allowed})", hint="remove the key or fix its spelling")
+    for key, kind in wanted.items():
+        value = wording.get(key)
+        if value is None:
+            raise carrier.source.error(["wording"], f"{key!r} is missing (required by family {catalog.family!r})")
+        if kind == "https_url" and not re.match(r"^https://[^\s/$.?#][^\s]*$", str(value)):
+            raise carrier.source.error(["wording", key], f"{value!r} is not valid; expected an https:// URL")
+        if kind == "text" and not (isinstance(value, str) and value.strip()):
+            raise carrier.source.error(["wording", key], f"expected text, got {value!r}")
+    oauth = family["security"]["type"] == "oauth2"
+    if oauth and "oauth" not in carrier.data:
+        raise carrier.source.error([], f"'oauth' is missing (required: family {catalog.family!r} signs in with OAuth2; "
+                                       "give oauth.client_id, never the secret)")
+    if not oauth and "oauth" in carrier.data:
+        raise carrier.source.error(["oauth"], f"family {catalog.family!r} uses an API key, not OAuth2; remove `oauth`")

@@ -14,6 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pbxconn.core.errors import InputError
 from pbxconn.generate import doctables
+from pbxconn.generate.freeze import thaw
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLOT_TAG = "!pbxdata"
@@ -26,7 +27,7 @@ def _data_filter(context, value: Any) -> str:
     Large schemas thus go from the model to the output as data, without being printed as
     text and parsed again, and without any JSON text being assembled in the template."""
     slots = context["data_slots"]
-    slots.append(value)
+    slots.append(thaw(value))
     return f"{SLOT_TAG} {len(slots) - 1}"
 
 
@@ -38,10 +39,22 @@ def _slot_loader(slots: list[Any]):
     return SlotLoader
 
 
-def make_environment(templates: Path) -> SandboxedEnvironment:
+class OverridingLoader(jinja2.FileSystemLoader):
+    """The shared templates, with some names answered by a family's own file instead."""
+
+    def __init__(self, templates: Path, overrides: dict[str, str] | None = None) -> None:
+        super().__init__(str(templates))
+        self.overrides = dict(overrides or {})
+
+    def get_source(self, environment, template):
+        """Load `template`, or the family's override of it."""
+        return super().get_source(environment, self.overrides.get(template, template))
+
+
+def make_environment(templates: Path, overrides: dict[str, str] | None = None) -> SandboxedEnvironment:
     """A sandboxed environment over `templates/` that fails on any undefined name."""
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=OverridingLoader(templates, overrides),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -59,24 +72,34 @@ def canonical_json(data: Any) -> bytes:
     return (json.dumps(data, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _shown(templates: Path, filename: str) -> str:
+    """templates/<relative path> of a template file (or of a template name)."""
+    path = Path(filename)
+    try:
+        return f"templates/{path.resolve().relative_to(templates.resolve()).as_posix()}"
+    except ValueError:
+        return f"templates/{filename}"
+
+
 def _template_location(exc: BaseException, templates: Path, name: str) -> str:
     """templates/<file>:<line> of the innermost template frame of a rendering error."""
     lineno = getattr(exc, "lineno", None)
     filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
     if lineno and filename:
-        return f"templates/{Path(filename).name}:{lineno}"
+        return f"{_shown(templates, filename)}:{lineno}"
+    root = templates.resolve()
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and Path(frame.filename).parent == templates.resolve():
-            return f"templates/{Path(frame.filename).name}:{frame.lineno}"
+        if frame.filename and root in Path(frame.filename).resolve().parents:
+            return f"{_shown(templates, frame.filename)}:{frame.lineno}"
     return f"templates/{name}"
 
 
 class Renderer:
     """Renders the package templates for one model; JSON templates go through YAML back to data."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, overrides: dict[str, str] | None = None) -> None:
         self.templates = templates
-        self.env = make_environment(templates)
+        self.env = make_environment(templates, overrides)
 
     def text(self, name: str, context: dict[str, Any]) -> str:
         """Render a text template; errors name the template file and line."""
@@ -104,20 +127,15 @@ class Renderer:
                              location=f"templates/{name}") from None
 
 
-def template_context(model, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The names every template sees."""
-    actions = [op for op in model.operations if op.kind == "action"]
-    triggers = [op for op in model.operations if op.kind != "action"]
-    ctx = {
-        "carrier": model.carrier,
-        "api": model.api,
+def template_context(model) -> dict[str, Any]:
+    """The names every template sees: the frozen model, and its parts under short names."""
+    return {
         "model": model,
+        "carrier": model.carrier,
+        "family": model.family,
         "data_slots": [],
-        "actions": actions,
-        "triggers": triggers,
+        "actions": [op for op in model.operations if op.kind == "action"],
+        "triggers": [op for op in model.operations if op.kind != "action"],
         "parameter_rows": doctables.parameter_rows,
         "return_rows": partial(doctables.return_rows, definitions=model.definitions),
     }
-    if extra:
-        ctx.update(extra)
-    return ctx

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-import jinja2
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -16,14 +15,21 @@ MONO_REASON = ("needs Mono (mcs, mono): apt-get install mono-mcs mono-runtime "
 
 
 def render_script(webhook_operations: list[str], **overrides: object) -> str:
-    """templates/script.csx.j2 rendered the way the generator renders it."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO / "templates")),
-                             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    values = {"webhook_operations": sorted(webhook_operations), "delete_operation_id": "DeleteWebhookByID",
-              "delete_path_template": "/webhooks/{webhook_id}", "webhook_path_prefix": "/webhooks/",
-              "carrier": {"id": "tele2", "title": "Mobili Stotele"}}
+    """templates/script.csx.j2 rendered by the generator's renderer for the carriers' webhook shape;
+    `overrides` replace fields of the model's `webhooks` (e.g. delete_after)."""
+    from types import SimpleNamespace
+
+    from pbxconn.generate.freeze import freeze
+    from pbxconn.generate.model import Webhooks
+    from pbxconn.generate.render import Renderer
+
+    values = {"operations": sorted(webhook_operations), "delete_operation_id": "DeleteWebhookByID",
+              "delete_path": "/webhooks/{webhook_id}", "path_marker": "/webhooks/", "delete_after": "",
+              "id_key": "data"}
     values.update(overrides)
-    return env.get_template("script.csx.j2").render(**values)
+    model = SimpleNamespace(webhooks=freeze(Webhooks(**values)))
+    carrier = freeze({"id": "tele2", "title": "Mobili Stotele"})
+    return Renderer(REPO / "templates").text("script.csx.j2", {"model": model, "carrier": carrier})
 
 
 def webhook_operations(swagger: dict) -> list[str]:

@@ -63,7 +63,7 @@ def test_webhook_not_routed_fails(mono: None, make_package) -> None:
 
 
 def test_wrong_location_is_caught(mono: None, make_package) -> None:
-    script = render_script(["CallCompleted"], delete_path_template="/hooks/{webhook_id}")
+    script = render_script(["CallCompleted"], delete_after="/gone")
     package = make_package(script=script, script_operations=["CallCompleted"])
     proc = run_cli("csx", "test", str(package))
     assert proc.returncode == 1
