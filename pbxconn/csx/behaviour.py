@@ -95,6 +95,26 @@ def _notification_body(op: Operation, swagger: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _registration_answer(op: Operation, swagger: Mapping[str, Any], webhook_id: Any) -> tuple[int, str]:
+    """The service's success answer to a registration, shaped as the definition declares it: the
+    status of the first 2xx response with a body (201 when the service itself creates, else 200),
+    and the id under `data` (the carriers' envelope), `id`, or the first property named like an id."""
+    responses = op.op.get("responses") or {}
+    status, schema = 200, {}
+    for code in sorted(str(c) for c in responses):
+        response = responses.get(code) if code in responses else responses.get(int(code), {})
+        if code.startswith("2") and isinstance(response, dict) and response.get("schema"):
+            status, schema = int(code), response["schema"]
+            break
+    if "$ref" in schema:
+        schema = _resolve(swagger, schema["$ref"])
+    props = list((schema.get("properties") or {}))
+    if "data" in props or not props:
+        return status, _envelope(status, "Webhook created", webhook_id)
+    key = "id" if "id" in props else next((p for p in props if p.lower().endswith("id")), props[0])
+    return status, json.dumps({key: webhook_id})
+
+
 def _resolve(doc: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
     node: Any = doc
     for part in ref.lstrip("#/").split("/"):
@@ -120,8 +140,9 @@ def build_cases(connector: Connector) -> tuple[list[Case], list[Check]]:
             body = _notification_body(op, swagger)
             ok = {"headers": {"Content-Type": "application/json", "X-Request-Id": "r-1"}}
             for label, data in (("string-id", WEBHOOK_ID), ("integer-id", int(WEBHOOK_ID))):
+                status, answer = _registration_answer(op, swagger, data)
                 cases.append(Case(f"{op.operation_id}:{label}", "webhook_registration_returns_location", op, body,
-                                  {"status": 200, "body": _envelope(200, "Webhook created", data), **ok},
+                                  {"status": status, "body": answer, **ok},
                                   "created", request_uri, original, {"label": label}))
             for label, answer in ERROR_ANSWERS:
                 cases.append(Case(f"{op.operation_id}:{label}", "webhook_error_passes_through", op, body,

@@ -320,7 +320,8 @@ class _Builder:
         missing = [r for r in body.get("required", []) if r not in body["properties"]]
         if missing:
             raise self._err((where[0], where[1] + ["required"]), f"required names unknown properties: {', '.join(missing)}")
-        schema["required"] = sorted(body.get("required", []))
+        if body.get("required"):
+            schema["required"] = sorted(body["required"])
         schema["x-ms-visibility"] = body.get("visibility", "important")
         return {"name": "body", "in": "body", "required": True, "schema": schema,
                 "description": body["description"], "x-ms-summary": body["summary"],

@@ -18,11 +18,18 @@ def test_two_renders_are_byte_identical(project):
     first = {p.carrier: p.files for p in render_all(project)}
     second = {p.carrier: p.files for p in render_all(project)}
     assert first == second
-    assert set(first) == {"tele2", "lmt"}
+    assert set(first) == {path.stem for path in (project / "carriers").glob("*.yaml")}
+
+
+def _carriers(repo):
+    """(id, parsed YAML) of every carrier or provider in the tree."""
+    import yaml
+
+    return [(p.stem, yaml.safe_load(p.read_text("utf-8"))) for p in sorted((repo / "carriers").glob("*.yaml"))]
 
 
 def test_package_shape(repo):
-    for carrier in ("tele2", "lmt"):
+    for carrier, _ in _carriers(repo):
         folder = repo / "connectors" / carrier
         files = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
         assert files == EXPECTED_FILES
@@ -56,7 +63,9 @@ def test_the_two_packages_differ_only_in_brand_values(repo):
 
 
 def test_icon_is_230_square_on_the_brand_colour(repo):
-    for carrier, colour in (("tele2", (0x31, 0xAB, 0x3D)), ("lmt", (0xFD, 0x94, 0x1B))):
+    for carrier, data in _carriers(repo):
+        hex_colour = data["icon"]["brand_color"]
+        colour = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
         image = Image.open(repo / "connectors" / carrier / "icon.png").convert("RGB")
         assert image.size == (230, 230)
         assert image.getpixel((0, 0)) == colour
