@@ -11,6 +11,7 @@ import click
 from pbxconn.core.errors import PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.deploy.secret import SECRET_ENV
 from pbxconn.deploy.settings import DEFAULT_POWER_APPS_URL
 
 
@@ -76,6 +77,29 @@ def _paconn_or_note(dry_run: bool) -> list[str]:
     return paconn
 
 
+def _oauth_secret(plan, env_name: str, dry_run: bool):
+    """The OAuth client secret the plan needs (None when it needs none, and in a dry run,
+    which neither prompts nor requires it)."""
+    from pbxconn.deploy import run
+    from pbxconn.deploy.secret import resolve_secret
+
+    if not plan.needs_secret:
+        return None
+    where = ", ".join(client.where for client in plan.oauth)
+    if dry_run:
+        if os.environ.get(env_name):
+            resolve_secret(env_name, run.oauth_subject(plan), interactive=False)  # checked, not shown
+        else:
+            click.echo(f"note: {where} is an OAuth client: a real deploy reads its client secret from "
+                       f"{env_name}, or asks for it on a terminal", err=True)
+        click.echo("note: the command shows the client secret as ***; pbxconn hands paconn the real "
+                   "one through a pipe (see docs/deploy.md)", err=True)
+        return None
+    secret = resolve_secret(env_name, run.oauth_subject(plan))
+    click.echo(f"note: OAuth client secret for {where} from {secret.source}", err=True)
+    return secret
+
+
 @click.command("deploy")
 @click.option("--carrier", required=True, metavar="ID", help="Carrier id: deploys connectors/ID/.")
 @click.option("--environment", "-e", metavar="GUID", envvar="PBXCONN_ENVIRONMENT",
@@ -87,21 +111,27 @@ def _paconn_or_note(dry_run: bool) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="Check everything, print the paconn command, do not run it.")
 @click.option("--remote-validate", is_flag=True,
               help="Run `paconn validate` (Microsoft's server-side certification rules) instead of deploying.")
+@click.option("--secret-env", metavar="NAME", default=SECRET_ENV, show_default=True,
+              help="Environment variable holding the OAuth client secret (asked for on a terminal when unset).")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project root holding carriers/ and connectors/.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds paconn may run.")
 def deploy(carrier: str, environment: str | None, connector_id: str | None, power_apps_url: str | None,
-           dry_run: bool, remote_validate: bool, root: Path, timeout: float) -> int:
+           dry_run: bool, remote_validate: bool, secret_env: str, root: Path, timeout: float) -> int:
     """Validate a carrier's package, then create or update its connector with paconn.
 
     Refuses when the offline validator reports errors. After `create`, the new connector id
     is recorded in carriers/ID.yaml under `paconn: connector_id:`; the next deploy updates it.
+    An OAuth connector's client secret comes from $PBXCONN_OAUTH_CLIENT_SECRET (or the
+    variable --secret-env names), else from a hidden prompt; it is never printed.
     Exit codes: 0 deployed; 1 validation errors, or paconn/the service failed; 2 usage, a
     missing paconn, login token or environment id, or a package paconn cannot read.
     """
     from pbxconn.deploy import run
     from pbxconn.deploy.paconn import PaconnFailedError, display_command
+    from pbxconn.deploy.secret import check_env_name
 
+    check_env_name(secret_env)
     target = run.locate(root, carrier)
     findings = _local_findings(target.package, target.root)
     if remote_validate:
@@ -116,17 +146,19 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     paconn = _paconn_or_note(dry_run)
+    secret = _oauth_secret(plan, secret_env, dry_run)
     if dry_run:
         workdir = run.make_workdir(plan)
         click.echo(f"{plan.verb} {carrier} in environment {plan.environment}"
                    + (f" (connector {plan.connector_id})" if plan.connector_id else ""), err=True)
         click.echo(f"settings given to paconn ({workdir / run.DEPLOY_SETTINGS_NAME}):", err=True)
         click.echo(json.dumps(plan.settings, indent=4), err=True)
-        click.echo("dry run: paconn not run; the directory is kept so the command runs as printed", err=True)
+        runs = "as printed" + (" (with the client secret in place of ***)" if plan.needs_secret else "")
+        click.echo(f"dry run: paconn not run; the directory is kept so the command runs {runs}", err=True)
         click.echo(display_command(run.paconn_argv(plan, paconn), workdir))
         return int(ExitCode.OK)
     try:
-        outcome, _ = run.execute(plan, paconn, timeout)
+        outcome, _ = run.execute(plan, paconn, timeout, secret)
     except PaconnFailedError as exc:
         _show_details(exc)
         raise

@@ -2,7 +2,8 @@
 
 - It runs in a private, empty working directory: after `create` paconn writes `settings.json`
   into its current directory and, if one exists, asks on the terminal before overwriting.
-- stdin is closed, so any prompt fails at once instead of hanging.
+- stdin is closed (or, with an OAuth client secret, a pipe at its end once paconn has read the
+  secret; see `pbxconn.deploy.secret`), so any prompt fails at once instead of hanging.
 - An HTTP error whose body is not JSON crashes paconn with a JSONDecodeError traceback; a
   server it cannot reach, with a ConnectionError traceback. `failure_message` turns its output
   into one line that says what happened.
@@ -97,13 +98,15 @@ def display_command(argv: list[str] | tuple[str, ...], cwd: Path) -> str:
 
 
 def run_paconn(argv: list[str], cwd: Path, timeout: float = DEFAULT_TIMEOUT,
-               environ: Mapping[str, str] | None = None) -> PaconnResult:
-    """Run paconn in `cwd` with stdin closed; never raises for a non-zero exit."""
+               environ: Mapping[str, str] | None = None, stdin_text: str | None = None) -> PaconnResult:
+    """Run paconn in `cwd` with stdin closed, or a pipe holding only `stdin_text` (then at its
+    end, so a prompt still fails at once); never raises for a non-zero exit."""
     env = dict(os.environ if environ is None else environ)
     env.setdefault("PYTHONIOENCODING", "utf-8")
+    stdin = {"stdin": subprocess.DEVNULL} if stdin_text is None else {"input": stdin_text}
     try:
-        proc = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=timeout)
+        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=timeout, **stdin)
     except FileNotFoundError:
         raise ToolMissingError(f"cannot run {argv[0]}", hint=INSTALL_HINT) from None
     except subprocess.TimeoutExpired:

@@ -6,10 +6,14 @@ Where things come from (first wins):
 - connector id: `--connector-id`, then `paconn.connector_id` in the carrier YAML, then
   `connectorId` in settings.json -- the stored id only when it belongs to the same environment
   (the YAML's `paconn.environment` is unset or equal). No id means `paconn create`.
+
+A connector with an OAuth client (`connectionParameters.token.oAuthSettings`) needs its client
+secret for create and update; `pbxconn.deploy.secret` says how it is obtained and handed over.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -20,10 +24,12 @@ from typing import Any
 from pbxconn.core.errors import InputError, PbxconnError
 from pbxconn.core.findings import Finding, Severity
 from pbxconn.deploy import record as carrier_record
-from pbxconn.deploy.paconn import (PaconnFailedError, PaconnResult, created_connector_id, failure_message,
-                                   remote_verdict, run_paconn, transcript)
+from pbxconn.deploy.paconn import (PaconnFailedError, PaconnResult, created_connector_id, display_command,
+                                   failure_message, remote_verdict, run_paconn, transcript)
+from pbxconn.deploy.secret import (OAuthClient, Secret, mask, masked_arguments, oauth_clients,
+                                   secret_transport, without_secret_env)
 from pbxconn.deploy.settings import (GUID, check_package_files, deploy_settings, load_package_settings,
-                                     url_problem, write_deploy_settings, DEPLOY_SETTINGS_NAME)
+                                     read_json, url_problem, write_deploy_settings, DEPLOY_SETTINGS_NAME)
 
 CARRIER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ENVIRONMENT_HINT = "pass --environment GUID (Power Platform admin center > Environments > the environment's ID) " \
@@ -56,6 +62,13 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     # what to write under `paconn:` in the carrier YAML after success (create: + connector_id)
     record: dict[str, str] | None = None
+    # the OAuth clients paconn gives the client secret to; non-empty means a secret is needed
+    oauth: tuple[OAuthClient, ...] = ()
+
+    @property
+    def needs_secret(self) -> bool:
+        """Whether paconn must be given the OAuth client secret."""
+        return bool(self.oauth) and self.verb in ("create", "update")
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,8 @@ def plan_deploy(target: Target, *, environment: str | None, connector_id: str | 
         notes.append(f"{target.carrier_file.name} records connector {stored_id} in environment "
                      f"{stored_env}; this deploy goes to {env}")
     verb = "update" if cid else "create"
-    check_package_files(target.package, settings, creating=verb == "create")
+    check_package_files(target.package, settings)
+    oauth = tuple(oauth_clients(read_json(target.package / settings["apiProperties"])["properties"]))
     merged = deploy_settings(target.package, settings, environment=env, connector_id=cid,
                              power_apps_url=power_apps_url)
     to_record = None
@@ -129,7 +143,7 @@ def plan_deploy(target: Target, *, environment: str | None, connector_id: str | 
     elif not same_env and verb == "create":
         notes.append(f"the new connector id is not recorded: {target.carrier_file.name} tracks "
                      f"environment {stored_env}")
-    return Plan(verb, target, merged, env, cid, notes, to_record)
+    return Plan(verb, target, merged, env, cid, notes, to_record, oauth)
 
 
 def plan_remote_validate(target: Target, *, power_apps_url: str | None) -> Plan:
@@ -142,12 +156,21 @@ def plan_remote_validate(target: Target, *, power_apps_url: str | None) -> Plan:
     return Plan("validate", target, {k: v for k, v in merged.items() if k not in ("icon", "script")})
 
 
-def paconn_argv(plan: Plan, paconn: list[str]) -> list[str]:
-    """The paconn command line for a plan (run inside the plan's working directory)."""
+def paconn_argv(plan: Plan, paconn: list[str], secret_args: list[str] | None = None) -> list[str]:
+    """The paconn command line for a plan (run inside the plan's working directory). The client
+    secret is shown masked (`--secret ***`) unless `secret_args` gives the real arguments."""
     argv = [*paconn, plan.verb, "--settings", DEPLOY_SETTINGS_NAME]
     if plan.verb == "create":
         argv.append("--overwrite-settings")
+    if plan.needs_secret:
+        argv.extend(masked_arguments() if secret_args is None else secret_args)
     return argv
+
+
+def oauth_subject(plan: Plan) -> str:
+    """How the prompt and messages name the OAuth client: `tele2 (client id ...)`."""
+    ids = sorted({client.client_id for client in plan.oauth if client.client_id})
+    return plan.target.carrier + (f" (client id {', '.join(ids)})" if ids else "")
 
 
 def make_workdir(plan: Plan) -> Path:
@@ -157,12 +180,34 @@ def make_workdir(plan: Plan) -> Path:
     return workdir
 
 
-def execute(plan: Plan, paconn: list[str], timeout: float) -> tuple[Outcome, PaconnResult]:
-    """Run paconn create/update for a plan, then record the connector id. Raises
-    PaconnFailedError (exit 1) with the server's message when paconn fails."""
+def _run_with_secret(plan: Plan, paconn: list[str], workdir: Path, timeout: float,
+                     secret: Secret | None) -> PaconnResult:
+    """Run paconn for a plan, handing it the client secret when the plan needs one; the result
+    and any error carry the masked command line and output, never the secret."""
+    if not plan.needs_secret:
+        return run_paconn(paconn_argv(plan, paconn), workdir, timeout)
+    if secret is None:
+        raise ValueError("this plan needs the OAuth client secret")
+    secret_args, stdin_text = secret_transport(secret)
+    shown = paconn_argv(plan, paconn)
+    try:
+        result = run_paconn(paconn_argv(plan, paconn, secret_args), workdir, timeout,
+                            without_secret_env(os.environ, secret), stdin_text=stdin_text)
+    except PaconnFailedError as exc:
+        raise PaconnFailedError(exc.message, location=display_command(shown, workdir),
+                                details=mask(exc.details, secret)) from None
+    return PaconnResult(tuple(shown), result.cwd, result.returncode, mask(result.stdout, secret),
+                        mask(result.stderr, secret))
+
+
+def execute(plan: Plan, paconn: list[str], timeout: float,
+            secret: Secret | None = None) -> tuple[Outcome, PaconnResult]:
+    """Run paconn create/update for a plan (with the OAuth client secret when it needs one),
+    then record the connector id. Raises PaconnFailedError (exit 1) with the server's message
+    when paconn fails."""
     workdir = make_workdir(plan)
     try:
-        result = run_paconn(paconn_argv(plan, paconn), workdir, timeout)
+        result = _run_with_secret(plan, paconn, workdir, timeout, secret)
         if result.returncode != 0:
             raise PaconnFailedError(f"paconn {plan.verb} failed: {failure_message(result)}",
                                     details=transcript(result))

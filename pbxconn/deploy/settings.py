@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from pbxconn.core.errors import InputError, PbxconnError
+from pbxconn.deploy.secret import oauth_problems
 
 SETTINGS_NAME = "settings.json"
 DEPLOY_SETTINGS_NAME = "deploy-settings.json"
@@ -137,7 +138,7 @@ def load_package_settings(package: Path) -> dict[str, Any]:
     return settings
 
 
-def check_package_files(package: Path, settings: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+def check_package_files(package: Path, settings: Mapping[str, Any]) -> dict[str, Any]:
     """Check the files paconn uploads; return the parsed swagger. Raises on the first problem."""
     swagger_path = package / settings["apiDefinition"]
     swagger = read_json(swagger_path)
@@ -162,24 +163,14 @@ def check_package_files(package: Path, settings: Mapping[str, Any], *, creating:
     if not isinstance(properties, dict) or not isinstance(properties.get("properties"), dict):
         raise PackageNotDeployableError("must be an object with a `properties` object",
                                         location=str(properties_path))
-    if creating and _has_oauth_client(properties["properties"]):
-        raise PackageNotDeployableError(
-            "declares an OAuth client (oAuthSettings); paconn create needs its client secret, "
-            "which pbxconn deploy does not pass", location=str(properties_path),
-            hint="create this connector once with `paconn create --secret`, then update with pbxconn")
+    problems = oauth_problems(properties["properties"])
+    if problems:
+        raise PackageNotDeployableError("; ".join(problems), location=str(properties_path))
     script = settings.get("script")
     if script and (package / script).read_bytes().startswith(BOM):
         raise PackageNotDeployableError("starts with a UTF-8 BOM; generated files never carry one",
                                         location=str(package / script))
     return swagger
-
-
-def _has_oauth_client(properties: Mapping[str, Any]) -> bool:
-    """Whether paconn create would ask for --secret."""
-    params = [properties.get("connectionParameters", {}).get("token")]
-    for value in properties.get("connectionParameterSets", {}).get("values", []) or []:
-        params.append((value.get("parameters") or {}).get("token"))
-    return any(isinstance(p, dict) and p.get("oAuthSettings") for p in params)
 
 
 def backend_url(swagger: Mapping[str, Any]) -> str:

@@ -62,7 +62,8 @@ def emulator(tmp_path: Path):
 def child_env(home: Path, emulator: RPEmulator) -> dict[str, str]:
     """Environment for child processes: temporary HOME, the emulator's CA, no way out."""
     env = {k: v for k, v in os.environ.items()
-           if not k.upper().endswith("_PROXY") and k not in ("PBXCONN_PACONN", "PBXCONN_ENVIRONMENT")}
+           if not k.upper().endswith("_PROXY")
+           and k not in ("PBXCONN_PACONN", "PBXCONN_ENVIRONMENT", "PBXCONN_OAUTH_CLIENT_SECRET")}
     scratch = home.parent / "scratch"  # TMPDIR: the dry run's kept directory stays in the test's tmp_path
     scratch.mkdir(exist_ok=True)
     env.update(HOME=str(home), REQUESTS_CA_BUNDLE=str(emulator.ca_bundle), TMPDIR=str(scratch),

@@ -32,3 +32,37 @@ class Project:
     def json(self, name: str):
         """A package file parsed as JSON."""
         return json.loads((self.package / name).read_text(encoding="utf-8"))
+
+
+OAUTH_CLIENT_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+OAUTH_SETTINGS = {
+    "identityProvider": "oauth2",
+    "clientId": OAUTH_CLIENT_ID,
+    "scopes": ["calls.read", "calls.write"],
+    "redirectMode": "GlobalPerConnector",
+    "redirectUrl": "https://global.consent.azure-apim.net/redirect",
+    "properties": {"IsFirstParty": "False"},
+    "customParameters": {
+        "authorizationUrl": {"value": "https://login.pbx.example/oauth2/authorize"},
+        "tokenUrl": {"value": "https://login.pbx.example/oauth2/token"},
+        "refreshUrl": {"value": "https://login.pbx.example/oauth2/token"},
+    },
+}
+
+
+def make_oauth(project: Project) -> Project:
+    """Turn the project's copied package into an OAuth2 connector: a `token` oauthSetting
+    connection parameter in apiProperties.json and an oauth2 accessCode security definition."""
+    properties = project.json("apiProperties.json")
+    properties["properties"]["connectionParameters"] = {
+        "token": {"type": "oauthSetting", "oAuthSettings": OAUTH_SETTINGS}}
+    swagger = project.json("apiDefinition.swagger.json")
+    swagger["securityDefinitions"] = {"oauth2_auth": {
+        "type": "oauth2", "flow": "accessCode",
+        "authorizationUrl": "https://login.pbx.example/oauth2/authorize",
+        "tokenUrl": "https://login.pbx.example/oauth2/token",
+        "scopes": {"calls.read": "Read calls", "calls.write": "Place and manage calls"}}}
+    swagger["security"] = [{"oauth2_auth": ["calls.read", "calls.write"]}]
+    for name, data in (("apiProperties.json", properties), ("apiDefinition.swagger.json", swagger)):
+        (project.package / name).write_text(json.dumps(data, indent=4) + "\n", encoding="utf-8")
+    return project

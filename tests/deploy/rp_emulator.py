@@ -14,6 +14,9 @@ the URL it builds resolves to this server without DNS or hosts-file changes.
 
 Every request is stored (`requests`), as are uploaded blobs (`blobs`) and registered connectors
 (`apis`). `fail[operation] = (status, body, content_type)` makes one operation answer an error.
+OAuth client secrets sent with create/update (`oAuthSettings.clientSecret`, where paconn puts
+`--secret`) are kept like the rest of the body and read back with `client_secrets`; like the
+service, `GET apis/{id}` never returns them.
 """
 
 from __future__ import annotations
@@ -117,6 +120,13 @@ class RPEmulator:
         """Names of the operations received, in order."""
         return [r.operation for r in self.requests]
 
+    def client_secrets(self, operation: str) -> dict[str, str]:
+        """The OAuth client secrets in the latest create or update body:
+        {"connectionParameters.token": secret, "connectionParameterSets.values[0].parameters.token": ...}."""
+        properties = self.received(operation)[-1].json()["properties"]
+        return {where: settings["clientSecret"] for where, settings in _oauth_settings(properties)
+                if "clientSecret" in settings}
+
     # -- request handling --------------------------------------------------------------------
 
     def handle(self, kind: str, method: str, target: str, headers: dict[str, str],
@@ -184,7 +194,8 @@ class RPEmulator:
         connector_id = request.path.rsplit("/", 1)[-1]
         if connector_id not in self.apis:
             return _error(404, "ApiNotFound", f"The API '{connector_id}' could not be found.")
-        properties = {k: v for k, v in self.apis[connector_id].items() if k != "openApiDefinition"}
+        properties = _without_client_secrets(
+            {k: v for k, v in self.apis[connector_id].items() if k != "openApiDefinition"})
         properties["apiDefinitions"] = {"originalSwaggerUrl": f"{self.url}/emulator/swagger/{connector_id}"}
         return _json(200, {"name": connector_id, "id": RP_PREFIX + "apis/" + connector_id,
                            "properties": properties})
@@ -205,6 +216,23 @@ class RPEmulator:
         if stored is None:
             return 404, {"Content-Type": "application/xml"}, b"<Error><Code>BlobNotFound</Code></Error>"
         return 200, {"Content-Type": "application/octet-stream"}, stored.body
+
+
+def _oauth_settings(properties: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(location, oAuthSettings) of every connection parameter that has them."""
+    maps = [("connectionParameters", properties.get("connectionParameters") or {})]
+    for index, entry in enumerate((properties.get("connectionParameterSets") or {}).get("values") or []):
+        maps.append((f"connectionParameterSets.values[{index}].parameters", entry.get("parameters") or {}))
+    return [(f"{where}.{name}", param["oAuthSettings"]) for where, params in maps
+            for name, param in params.items() if isinstance(param.get("oAuthSettings"), dict)]
+
+
+def _without_client_secrets(properties: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of registered properties with every oAuthSettings.clientSecret removed."""
+    copy = json.loads(json.dumps(properties))
+    for _, settings in _oauth_settings(copy):
+        settings.pop("clientSecret", None)
+    return copy
 
 
 def _json(status: int, document: Any):

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
 
-from deploy_support import CARRIERS, ENVIRONMENT, TOKEN
+from deploy_support import CARRIERS, ENVIRONMENT, OAUTH_SETTINGS, TOKEN, make_oauth
 
 pytest.importorskip("paconn", reason="paconn is an optional extra: pip install 'pbxconn[deploy]'")
 
 pytestmark = pytest.mark.slow
 
 
-def deploy(pbxconn, project, emulator, *extra: str):
+def deploy(pbxconn, project, emulator, *extra: str, env: dict[str, str] | None = None):
     """Run `pbxconn deploy` for the project's carrier against the emulator."""
     return pbxconn("deploy", "--carrier", project.carrier, "--environment", ENVIRONMENT,
-                   "--power-apps-url", emulator.url, *extra, cwd=project.root)
+                   "--power-apps-url", emulator.url, *extra, cwd=project.root, env=env)
 
 
 def blob_bytes(emulator, url: str) -> bytes:
@@ -269,3 +270,145 @@ def test_remote_validate_shows_both_verdicts(verdict, code, make_project, emulat
         assert "  Warning: Operation 'Dial' has no summary." in result.stdout.splitlines()
     else:
         assert "paconn validate (Microsoft certification):   passed" in result.stdout
+
+
+# --- OAuth connectors: the client secret ---------------------------------------------------------
+
+OAUTH_SECRET = "-Zk8Q~e2e.s3cr3t@value"  # a leading '-' and an '@' that paconn's parser must not misread
+DEPLOYED = ["validateApiSwagger", "generateResourceStorage", "blob_put", "blob_put"]
+
+
+def files_holding(root, secret: str) -> list[str]:
+    """Every file under `root` whose bytes contain the secret."""
+    return [str(p) for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_oauth_create_hands_paconn_the_client_secret_and_never_shows_it(make_project, emulator, pbxconn,
+                                                                         child_env, tmp_path):
+    project = make_oauth(make_project("tele2"))
+
+    result = deploy(pbxconn, project, emulator, env={**child_env, "PBXCONN_OAUTH_CLIENT_SECRET": OAUTH_SECRET})
+
+    assert result.returncode == 0, result.stderr
+    assert emulator.operations() == [*DEPLOYED, "create"]
+    # paconn puts --secret into connectionParameters.token.oAuthSettings.clientSecret, and only there
+    assert emulator.client_secrets("create") == {"connectionParameters.token": OAUTH_SECRET}
+    properties = emulator.received("create")[0].json()["properties"]
+    assert properties["connectionParameters"] == {"token": {
+        "type": "oauthSetting", "oAuthSettings": {**OAUTH_SETTINGS, "clientSecret": OAUTH_SECRET}}}
+    assert properties["openApiDefinition"]["securityDefinitions"]["oauth2_auth"]["flow"] == "accessCode"
+    (connector_id,) = emulator.apis
+    assert f"created connector {connector_id}" in result.stdout
+    assert "note: OAuth client secret for connectionParameters.token from $PBXCONN_OAUTH_CLIENT_SECRET" \
+        in result.stderr
+    assert OAUTH_SECRET not in result.stdout + result.stderr
+    assert files_holding(tmp_path, OAUTH_SECRET) == []  # project, carrier YAML, HOME, temporary dirs
+    assert list((tmp_path / "scratch").iterdir()) == []  # paconn's working directory is gone
+
+
+def test_oauth_update_sends_the_secret_from_the_variable_secret_env_names(make_project, emulator, pbxconn,
+                                                                         child_env, paconn, tmp_path):
+    project = make_oauth(make_project("tele2"))
+    env = {**child_env, "TELE2_OAUTH_SECRET": OAUTH_SECRET}
+    assert deploy(pbxconn, project, emulator, "--secret-env", "TELE2_OAUTH_SECRET", env=env).returncode == 0
+    (connector_id,) = emulator.apis
+
+    # the recorded connector is updated, with a rotated secret
+    result = pbxconn("deploy", "--carrier", "tele2", "--power-apps-url", emulator.url,
+                     "--secret-env", "TELE2_OAUTH_SECRET", cwd=project.root,
+                     env={**env, "TELE2_OAUTH_SECRET": "rotated-" + OAUTH_SECRET})
+
+    assert result.returncode == 0, result.stderr
+    assert emulator.operations()[-5:] == [*DEPLOYED, "update"]
+    assert emulator.received("update")[0].path.endswith(connector_id)
+    assert emulator.client_secrets("update") == {"connectionParameters.token": "rotated-" + OAUTH_SECRET}
+    assert OAUTH_SECRET not in result.stdout + result.stderr
+    # like the service, a download never returns the secret
+    got = paconn("download", "-e", ENVIRONMENT, "-c", connector_id, "-d", str(tmp_path / "download"),
+                 "--pau", emulator.url, cwd=tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert files_holding(tmp_path, OAUTH_SECRET) == []
+
+
+def test_oauth_without_a_secret_is_one_clear_line(make_project, emulator, pbxconn):
+    project = make_oauth(make_project("tele2"))
+
+    result = deploy(pbxconn, project, emulator)  # stdin is not a terminal: no prompt
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "pbxconn: error: tele2 (client id 3f2504e0-4f89-41d3-9a0c-0305e82c3301) needs its OAuth client "
+        "secret: set PBXCONN_OAUTH_CLIENT_SECRET (or run pbxconn deploy on a terminal to be asked for it)")
+    assert emulator.requests == []
+
+
+def test_oauth_secret_echoed_by_the_service_is_masked(make_project, emulator, pbxconn, child_env):
+    project = make_oauth(make_project("tele2"))
+    body = {"error": {"code": "InvalidOAuthSettings", "message": f"Client secret '{OAUTH_SECRET}' is rejected."}}
+    emulator.fail["create"] = (400, json.dumps(body).encode(), "application/json")
+
+    result = deploy(pbxconn, project, emulator, env={**child_env, "PBXCONN_OAUTH_CLIENT_SECRET": OAUTH_SECRET})
+
+    assert result.returncode == 1
+    assert OAUTH_SECRET not in result.stdout + result.stderr
+    assert "InvalidOAuthSettings: Client secret '***' is rejected." in result.stderr.strip().splitlines()[-1]
+    assert '"message": "Client secret \'***\' is rejected."' in result.stderr  # paconn's own output, masked
+
+
+def test_oauth_secret_typed_at_the_prompt_reaches_the_service(make_project, emulator, child_env, monkeypatch,
+                                                             capsys, tmp_path):
+    import getpass
+    import tempfile
+
+    from pbxconn.cli import main
+
+    project = make_oauth(make_project("tele2"))
+    for name in [n for n in os.environ if n not in child_env]:
+        monkeypatch.delenv(name)
+    for name, value in child_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(tempfile, "tempdir", child_env["TMPDIR"])
+    monkeypatch.setattr("pbxconn.deploy.secret._stdin_is_terminal", lambda: True)
+    prompts = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": prompts.append(prompt) or OAUTH_SECRET)
+
+    with pytest.raises(SystemExit) as exited:
+        main(["deploy", "--carrier", "tele2", "--environment", ENVIRONMENT, "--power-apps-url", emulator.url,
+              "--root", str(project.root)])
+    out, err = capsys.readouterr()
+
+    assert exited.value.code == 0, err
+    assert prompts == ["OAuth client secret for tele2 (client id 3f2504e0-4f89-41d3-9a0c-0305e82c3301) "
+                       "(input hidden): "]
+    assert emulator.client_secrets("create") == {"connectionParameters.token": OAUTH_SECRET}
+    assert "from the prompt" in err and OAUTH_SECRET not in out + err
+    assert files_holding(tmp_path, OAUTH_SECRET) == []
+
+
+def _oauth_carriers(repo) -> list[str]:
+    """Carriers/providers whose rendered package signs in with OAuth2 (an oauthSetting parameter)."""
+    found = []
+    for path in sorted((repo / "connectors").glob("*/apiProperties.json")):
+        params = json.loads(path.read_text("utf-8"))["properties"].get("connectionParameters", {})
+        if any(p.get("type") == "oauthSetting" for p in params.values()):
+            found.append(path.parent.name)
+    return found
+
+
+def test_every_rendered_oauth_package_deploys_with_its_secret(repo, make_project, emulator, pbxconn, child_env):
+    """The generated OAuth packages themselves (not a converted copy) go through the real paconn."""
+    ids = _oauth_carriers(repo)
+    if not ids:
+        pytest.skip("no OAuth2 package under connectors/")
+    for carrier in ids:
+        project = make_project(carrier)
+        client_id = project.json("apiProperties.json")["properties"]["connectionParameters"]["token"][
+            "oAuthSettings"]["clientId"]
+        result = deploy(pbxconn, project, emulator, env={**child_env, "PBXCONN_OAUTH_CLIENT_SECRET": OAUTH_SECRET})
+        assert result.returncode == 0, result.stderr
+        assert emulator.client_secrets("create") == {"connectionParameters.token": OAUTH_SECRET}
+        sent = [r.json()["properties"] for r in emulator.received("create")][-1]
+        assert sent["connectionParameters"]["token"]["oAuthSettings"]["clientId"] == client_id
+        assert sent["openApiDefinition"] == project.json("apiDefinition.swagger.json")
+        assert sent["backendService"] == {"serviceUrl": "https://{host}{basePath}".format(**sent["openApiDefinition"])}
+        assert OAUTH_SECRET not in result.stdout + result.stderr

@@ -125,21 +125,23 @@ def test_bom_and_missing_description_are_refused(tmp_path):
     swagger_path.write_text(json.dumps(swagger))
     settings = load_package_settings(package)
     with pytest.raises(PackageNotDeployableError, match="info.description is missing"):
-        check_package_files(package, settings, creating=True)
+        check_package_files(package, settings)
     swagger_path.write_bytes(b"\xef\xbb\xbf" + swagger_path.read_bytes())
     with pytest.raises(PackageNotDeployableError, match="UTF-8 BOM"):
         read_json(swagger_path)
 
 
-def test_oauth_connectors_need_a_secret_only_to_create(tmp_path):
+def test_oauth_connectors_are_deployable_when_paconn_can_hand_them_the_secret(tmp_path):
     package = make_package(tmp_path)
-    properties = {"properties": {"connectionParameters": {"token": {"type": "oauthSetting", "oAuthSettings": {
-        "identityProvider": "oauth2", "clientId": "c"}}}}}
-    (package / "apiProperties.json").write_text(json.dumps(properties))
+    token = {"type": "oauthSetting", "oAuthSettings": {"identityProvider": "oauth2", "clientId": "c"}}
+    path = package / "apiProperties.json"
+    path.write_text(json.dumps({"properties": {"connectionParameters": {"token": token}}}))
     settings = load_package_settings(package)
-    with pytest.raises(PackageNotDeployableError, match="client secret"):
-        check_package_files(package, settings, creating=True)
-    assert check_package_files(package, settings, creating=False)["info"]["title"] == "T"
+    assert check_package_files(package, settings)["info"]["title"] == "T"
+    path.write_text(json.dumps({"properties": {"connectionParameters": {"oauth": token}}}))
+    with pytest.raises(PackageNotDeployableError, match="only to one named 'token'") as caught:
+        check_package_files(package, settings)
+    assert caught.value.exit_code == 2 and str(path) in str(caught.value)
 
 
 # --- recording the connector id in the carrier YAML ------------------------------------------
@@ -317,7 +319,7 @@ def test_the_committed_packages_are_what_paconn_needs(repo, carrier):
         pytest.skip(f"no rendered package in {package}; run `pbxconn build`")
     settings = load_package_settings(package)
     assert "environment" not in settings or GUID.match(settings["environment"])
-    swagger = check_package_files(package, settings, creating=True)
+    swagger = check_package_files(package, settings)
     assert swagger["info"]["description"].strip()
     for name in ("apiDefinition.swagger.json", "apiProperties.json", "settings.json", "script.csx"):
         assert not (package / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
