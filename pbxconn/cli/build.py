@@ -23,7 +23,8 @@ ROOT_OPTION = click.option(
 def build(carriers: tuple[str, ...], check: bool, root: Path) -> int:
     """Render every carrier's connector package from the catalog, validate it, and write it.
 
-    Each package goes to connectors/<carrier-id>/ (apiDefinition.swagger.json,
+    Each carrier (or provider) YAML names its API family (catalog/<family>/); its package goes
+    to connectors/<carrier-id>/ with the files the family declares (apiDefinition.swagger.json,
     apiProperties.json, script.csx, settings.json, Readme.md, icon.png, docs/reference.md).
     Packages are validated with the same rules as `pbxconn validate`; if any has an error,
     nothing is written. Writes are atomic per package.
@@ -54,17 +55,19 @@ def build(carriers: tuple[str, ...], check: bool, root: Path) -> int:
     for path in result.written:
         click.echo(f"wrote {path}")
     if warnings:
-        click.echo(f"{len(warnings)} validator warning(s); see `pbxconn validate connectors/<id>`", err=True)
+        noisy = sorted({p.carrier for p in result.packages if any(f not in p.errors for f in p.findings)})
+        where = " ".join(f"connectors/{cid}" for cid in noisy)
+        click.echo(f"{len(warnings)} validator warning(s); see `pbxconn validate {where}`", err=True)
     return int(ExitCode.OK)
 
 
 @click.command()
 @ROOT_OPTION
 def carriers(root: Path) -> int:
-    """List the carriers defined in carriers/*.yaml (id, title, host)."""
+    """List the carriers and providers defined in carriers/*.yaml (id, API family, title, host)."""
     from pbxconn.generate.inputs import load_carriers
 
     for carrier in load_carriers(root):
         data = carrier.data
-        click.echo(f"{data['id']:<10} {data['title']:<24} {data['host']}")
+        click.echo(f"{data['id']:<12} {data['family']:<10} {data['title']:<24} {data['host']}")
     return int(ExitCode.OK)

@@ -121,8 +121,13 @@ def run_contract(
         if not api_key:
             raise InputError("--base-url needs --api-key")
         return _run(spec_path, spec, api_base(base_url, spec), None, api_key, max_examples, seed, webhooks=False)
+    from pbxconn.sandbox.app import API_PREFIX
     from pbxconn.sandbox.process import start_sandbox
 
+    if "/" + str(spec.get("basePath", "/")).strip("/") != API_PREFIX:
+        raise InputError(f"the local sandbox emulates the carriers' PBX API under {API_PREFIX}/; this spec's "
+                         f"basePath is {spec.get('basePath')!r}, an API it does not emulate",
+                         location=str(spec_path), hint="test a live API with --base-url URL --api-key TOKEN")
     sandbox = start_sandbox("--rate-limit", "0", "--api-key", SANDBOX_KEY)
     try:
         return _run(spec_path, spec, api_base(sandbox.url, spec), sandbox.url + "/_sandbox", SANDBOX_KEY,
