@@ -2,7 +2,7 @@
 each generated extension-family package, with its type, required flag, default and allowed values.
 
 The seed is read from ../shared; without it the test is skipped. Deliberate corrections of the seed
-are listed in FIXES (and, with their reasons, in docs/extension-fixes.md); nothing else may differ.
+are listed in FIXES (and, with their reasons, in docs/extension-family.md); nothing else may differ.
 """
 
 from __future__ import annotations
