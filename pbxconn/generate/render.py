@@ -51,9 +51,30 @@ class OverridingLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, self.overrides.get(template, template))
 
 
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, so families sharing a template compile it once per process."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill the bucket when this template source was compiled before."""
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
+
+
 def make_environment(templates: Path, overrides: dict[str, str] | None = None) -> SandboxedEnvironment:
     """A sandboxed environment over `templates/` that fails on any undefined name."""
     env = SandboxedEnvironment(
+        bytecode_cache=_BYTECODE,
         loader=OverridingLoader(templates, overrides),
         undefined=jinja2.StrictUndefined,
         autoescape=False,

@@ -16,7 +16,8 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 @lru_cache(maxsize=None)
 def _schema(name: str) -> dict[str, Any]:
-    return yaml.safe_load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
+    return yaml.load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @lru_cache(maxsize=None)
