@@ -10,7 +10,7 @@ from pbxconn.core.atomic import write_tree
 from pbxconn.core.findings import Finding, Severity
 from pbxconn.generate.icon import check_icon
 from pbxconn.generate.inputs import Carrier, Catalog, check_carrier_for_family, load_carriers, load_catalog
-from pbxconn.generate.model import build_model
+from pbxconn.generate.assemble import build_model
 from pbxconn.generate.render import Renderer, canonical_json, template_context
 
 # Output file -> (template, kind). "data" templates are parsed back and written as JSON.
