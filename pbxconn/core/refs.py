@@ -11,6 +11,11 @@ class RefError(ValueError):
     """A `$ref` that cannot be followed (external, missing target, or a cycle)."""
 
 
+def is_index(part: str) -> bool:
+    """A JSON Pointer array index: ASCII digits only ('²' and '٣' are digits to str.isdigit, not indices)."""
+    return part.isascii() and part.isdigit()
+
+
 def lookup(document: Any, ref: str) -> tuple[Any, tuple[str, ...]]:
     """Follow one local `$ref` ('#/a/b'); return the target and its path."""
     if not isinstance(ref, str) or not ref.startswith("#"):
@@ -23,7 +28,7 @@ def lookup(document: Any, ref: str) -> tuple[Any, tuple[str, ...]]:
     for part in path:
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and is_index(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             raise RefError(f"$ref target does not exist: {ref}")

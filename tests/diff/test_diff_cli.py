@@ -183,3 +183,21 @@ def test_change_codes_are_pascal_case_and_messages_format() -> None:
         assert code[0].isupper() and code.isalnum() and kind.code == code
         assert kind.cls in ("breaking", "non-breaking")
         assert kind.side == "old" or "Removed" not in code or code == "EnumValueRemoved"
+
+
+@pytest.mark.parametrize("index", ["²", "٣", "0x0"])
+def test_a_ref_index_that_only_looks_numeric_is_a_missing_target_not_a_crash(capsys, tmp_path, index):
+    """'²' is a digit to str.isdigit() but not a JSON Pointer index; int('²') used to crash diff."""
+    def version(ref_index: str) -> Path:
+        doc = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "host": "x.example.com", "paths": {
+            "/v1/x": {"get": {"operationId": "A", "responses": {"200": {"description": "ok"}},
+                              "parameters": [{"name": "a", "in": "query", "type": "string"}]}},
+            "/v1/y": {"get": {"operationId": "B", "responses": {"200": {"description": "ok"}},
+                              "parameters": [{"$ref": f"#/paths/~1v1~1x/get/parameters/{ref_index}"}]}}}}
+        path = tmp_path / f"{ref_index}.json"
+        path.write_text(json.dumps(doc), "utf-8")
+        return path
+
+    code, out, err = run(capsys, str(version(index)), str(version("0")))
+    assert "internal error" not in out + err
+    assert code in (0, 1, 2)

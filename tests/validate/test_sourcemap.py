@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pbxconn.core.refs import is_index
 from pbxconn.core.sourcemap import SourceMap, byte_position
 
 keys = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)
@@ -128,7 +129,7 @@ def _wanted_paths(value, draw):
     existing = list(_paths(value))
     out = []
     for path in existing:
-        out.append(tuple(int(p) if isinstance(p, str) and p.isdigit() and draw(st.booleans()) else p
+        out.append(tuple(int(p) if isinstance(p, str) and is_index(p) and draw(st.booleans()) else p
                          for p in path))
         out.append(path + (draw(tricky_keys),))
         out.append(path + ("0", "never"))
@@ -150,7 +151,7 @@ def test_offsets_of_many_paths_match_one_by_one_and_json_loads(data, text):
             at, exists = value, True
             for part in path:  # the value at the path, or at its closest existing parent
                 child = at.get(str(part), _MISSING) if isinstance(at, dict) else (
-                    at[int(part)] if isinstance(at, list) and str(part).isdigit() and int(part) < len(at)
+                    at[int(part)] if isinstance(at, list) and is_index(str(part)) and int(part) < len(at)
                     and str(int(part)) == str(part) else _MISSING)
                 if child is _MISSING:
                     exists = False
