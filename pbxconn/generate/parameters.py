@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pbxconn.generate.schemas import PATH_PARAM, CatalogSchemas, Where
+from pbxconn.generate.schemas import PATH_PARAM, CatalogSchemas, Where, constraints
 
 
 def shared_param(s: CatalogSchemas, name: str, where: Where) -> dict[str, Any]:
@@ -17,13 +17,7 @@ def shared_param(s: CatalogSchemas, name: str, where: Where) -> dict[str, Any]:
 
 def param_tail(s: CatalogSchemas, p: dict[str, Any], where: Where) -> dict[str, Any]:
     """The keys after name/in/required/type: format, enum, default, items, texts, dropdown."""
-    out: dict[str, Any] = {}
-    if "format" in p:
-        out["format"] = p["format"]
-    if "enum" in p:
-        out["enum"] = list(p["enum"])
-    if "default" in p:
-        out["default"] = p["default"]
+    out = constraints(p)
     if p["type"] == "array":
         out["items"] = s.items(p["items"], where)
         out["collectionFormat"] = p.get("collection_format", "csv")

@@ -24,6 +24,15 @@ def pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+def constraints(spec: dict[str, Any]) -> dict[str, Any]:
+    """The format, enum and default of a catalog field or parameter, in Swagger's key order."""
+    out: dict[str, Any] = {}
+    for key in ("format", "enum", "default"):
+        if key in spec:
+            out[key] = list(spec[key]) if key == "enum" else spec[key]
+    return out
+
+
 def _error_name(text: str) -> str:
     """'Too Many Requests - ...' -> 'TooManyRequests'."""
     return "".join(w[:1].upper() + w[1:] for w in text.split(" - ")[0].split())
@@ -68,23 +77,12 @@ class CatalogSchemas:
             return {"$ref": f"#/definitions/{self.definition_name(items, where)}"}
         if "properties" in items:
             return self.object_schema(items["properties"], (where[0], where[1] + ["items", "properties"]))
-        out = {"type": items["type"]}
-        if "format" in items:
-            out["format"] = items["format"]
-        if "enum" in items:
-            out["enum"] = list(items["enum"])
-        return out
+        return {"type": items["type"], **constraints(items)}
 
     def field_schema(self, spec: dict[str, Any], where: Where, *, body: bool = False) -> dict[str, Any]:
         """Swagger schema of one catalog field."""
         spec = self.resolve_field(spec, where)
-        out: dict[str, Any] = {"type": spec["type"]}
-        if "format" in spec:
-            out["format"] = spec["format"]
-        if "enum" in spec:
-            out["enum"] = list(spec["enum"])
-        if "default" in spec:
-            out["default"] = spec["default"]
+        out: dict[str, Any] = {"type": spec["type"], **constraints(spec)}
         if spec["type"] == "array":
             items = spec.get("items")
             if items is None:
