@@ -17,39 +17,79 @@ def sandbox() -> None:
 
 
 @sandbox.command()
+@click.option("--family", type=click.Choice(["pbx", "extension"]), default="pbx", show_default=True,
+              help="Which API to emulate: the carriers' PBX API (/api/v2) or the extension PBX (/api/ver1.0, OAuth2).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--db", "db_path", default=":memory:", show_default=True, help="SQLite file, or :memory:.")
 @click.option("--seed", "seed_value", default=1, show_default=True, type=int, help="Seed of the generated data.")
-@click.option("--api-key", "api_keys", multiple=True, help="Accepted API key (repeatable). Default: sandbox-key.")
-@click.option("--rate-limit", default=DEFAULT_RATE_LIMIT, show_default=True, help="CALLS/SECONDS per key; 0 turns it off.")
-@click.option("--allow-webhook-host", "hosts", multiple=True, help="Non-loopback host webhooks may call (repeatable).")
-def serve(host: str, port: int, db_path: str, seed_value: int, api_keys: tuple[str, ...], rate_limit: str,
-          hosts: tuple[str, ...]) -> int:
-    """Serve the carriers' API under /api/v2 until interrupted; prints the URL it listens on."""
+@click.option("--api-key", "api_keys", multiple=True, help="pbx: accepted API key (repeatable). Default: sandbox-key.")
+@click.option("--rate-limit", default=None,
+              help=f"pbx: CALLS/SECONDS per key (default {DEFAULT_RATE_LIMIT}); extension: requests per hour per "
+                   "client (default 1000); 0 turns it off.")
+@click.option("--event-quota", type=click.IntRange(1), default=20, show_default=True,
+              help="extension: event subscriptions one client may hold.")
+@click.option("--token-seconds", type=click.IntRange(1), default=3600, show_default=True,
+              help="extension: lifetime of an access token.")
+@click.option("--allow-webhook-host", "hosts", multiple=True, help="Non-loopback host events may be sent to (repeatable).")
+def serve(family: str, host: str, port: int, db_path: str, seed_value: int, api_keys: tuple[str, ...],
+          rate_limit: str | None, event_quota: int, token_seconds: int, hosts: tuple[str, ...]) -> int:
+    """Serve an emulator until interrupted; prints the URL it listens on.
+
+    The extension emulator knows three OAuth apps: sandbox-public (authorization code, access All),
+    sandbox-trusted (client credentials) and sandbox-calls (authorization code, access Call API);
+    each app's secret is its id followed by -secret. See docs/sandbox.md.
+    """
+    from pbxconn.sandbox.server import bind, url_of
+
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise PbxconnError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    url = url_of(sock)
+    if family == "extension":
+        server, banner = _extension_server(url, db_path, seed_value, rate_limit, event_quota, token_seconds, hosts)
+    else:
+        server, banner = _pbx_server(url, db_path, seed_value, api_keys, rate_limit or DEFAULT_RATE_LIMIT, hosts)
+    click.echo(banner)
+    click.echo("Stop with Ctrl-C.", err=True)
+    server.run(sockets=[sock])
+    return int(ExitCode.OK)
+
+
+def _pbx_server(url: str, db_path: str, seed_value: int, api_keys: tuple[str, ...], rate_limit: str,
+                hosts: tuple[str, ...]):
     from pbxconn.sandbox.app import DEFAULT_KEY, Settings
     from pbxconn.sandbox.ratelimit import RateLimit
-    from pbxconn.sandbox.server import bind, make_server, url_of
+    from pbxconn.sandbox.server import make_server
 
     try:
         RateLimit.parse(rate_limit)
     except ValueError as exc:
         raise InputError(str(exc), location="--rate-limit") from None
-    settings = Settings(
-        db_path=db_path, seed=seed_value, api_keys=api_keys or (DEFAULT_KEY,), rate_limit=rate_limit,
-        allowed_hosts=frozenset(h.lower() for h in hosts),
-    )
-    try:
-        sock = bind(host, port)
-    except OSError as exc:
-        raise PbxconnError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    server = make_server(settings)
-    url = url_of(sock)
+    settings = Settings(db_path=db_path, seed=seed_value, api_keys=api_keys or (DEFAULT_KEY,), rate_limit=rate_limit,
+                        allowed_hosts=frozenset(h.lower() for h in hosts))
     keys = ", ".join(settings.api_keys)
-    click.echo(f"pbxconn sandbox listening on {url} (API {url}/api/v2, keys: {keys}, rate limit {rate_limit})")
-    click.echo("Stop with Ctrl-C.", err=True)
-    server.run(sockets=[sock])
-    return int(ExitCode.OK)
+    return make_server(settings), (f"pbxconn sandbox listening on {url} (API {url}/api/v2, keys: {keys}, "
+                                   f"rate limit {rate_limit})")
+
+
+def _extension_server(url: str, db_path: str, seed_value: int, rate_limit: str | None, event_quota: int,
+                      token_seconds: int, hosts: tuple[str, ...]):
+    from pbxconn.sandbox.extension.app import API_PREFIX, Settings, create_app
+    from pbxconn.sandbox.server import serve_app
+
+    text = rate_limit if rate_limit is not None else "1000"
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(f"{text!r} is not a number of requests per hour (0 turns the limit off)",
+                         location="--rate-limit")
+    limit = int(text) or None
+    settings = Settings(db_path=db_path, seed=seed_value, rate_limit=limit, event_quota=event_quota,
+                        token_seconds=token_seconds, allowed_hosts=frozenset(h.lower() for h in hosts), public_url=url)
+    shown = f"{limit} requests/hour per client" if limit else "off"
+    return serve_app(create_app(settings)), (
+        f"pbxconn sandbox listening on {url} (extension PBX API {url}{API_PREFIX}, OAuth {url}/oauth/token, "
+        f"rate limit {shown})")
 
 
 @sandbox.command()

@@ -1,4 +1,4 @@
-"""A loopback HTTP endpoint that collects webhook deliveries (JSON POSTs), optionally failing some first."""
+"""A loopback HTTP endpoint that collects webhook deliveries (JSON or form POSTs), optionally failing some first."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ class Received:
     path: str
     body: Any
     status: int
+    content_type: str = ""
+    raw: bytes = b""
 
 
 @dataclass
@@ -43,7 +45,8 @@ class Receiver:
                     failed = owner._failures.get(self.path, 0)
                     status = 503 if failed < owner.fail_first else 200
                     owner._failures[self.path] = failed + 1
-                    owner.received.append(Received(self.path, body, status))
+                    owner.received.append(Received(self.path, body, status,
+                                                   self.headers.get("Content-Type", ""), raw))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -120,24 +120,55 @@ def run_contract(
     if base_url is not None:
         if not api_key:
             raise InputError("--base-url needs --api-key")
-        return _run(spec_path, spec, api_base(base_url, spec), None, api_key, max_examples, seed, webhooks=False)
-    from pbxconn.sandbox.app import API_PREFIX
-    from pbxconn.sandbox.process import start_sandbox
+        return _run(spec_path, spec, api_base(base_url, spec), api_key, max_examples, seed, webhook_check=None)
+    from pbxconn.sandbox.process import PREFIXES, start_sandbox
 
-    if "/" + str(spec.get("basePath", "/")).strip("/") != API_PREFIX:
-        raise InputError(f"the local sandbox emulates the carriers' PBX API under {API_PREFIX}/; this spec's "
-                         f"basePath is {spec.get('basePath')!r}, an API it does not emulate",
-                         location=str(spec_path), hint="test a live API with --base-url URL --api-key TOKEN")
+    base_path = "/" + str(spec.get("basePath", "/")).strip("/")
+    family = next((name for name, prefix in PREFIXES.items() if prefix == base_path), None)
+    if family is None:
+        known = ", ".join(f"{p}/" for p in PREFIXES.values())
+        raise InputError(f"the local emulators serve {known}; this spec's basePath is {spec.get('basePath')!r}, "
+                         "an API they do not emulate", location=str(spec_path),
+                         hint="test a live API with --base-url URL --api-key TOKEN")
+    if family == "extension":
+        return _run_extension(spec_path, spec, max_examples, seed, webhooks)
     sandbox = start_sandbox("--rate-limit", "0", "--api-key", SANDBOX_KEY)
     try:
-        return _run(spec_path, spec, api_base(sandbox.url, spec), sandbox.url + "/_sandbox", SANDBOX_KEY,
-                    max_examples, seed, webhooks=webhooks)
+        return _run(spec_path, spec, api_base(sandbox.url, spec), SANDBOX_KEY, max_examples, seed,
+                    webhook_check=_carrier_webhooks(sandbox.url + "/_sandbox") if webhooks else None)
     finally:
         sandbox.stop()
 
 
-def _run(spec_path: Path, spec: dict[str, Any], base: str, admin: str | None, api_key: str, max_examples: int | None,
-         seed: int | None, *, webhooks: bool) -> ContractReport:
+def _carrier_webhooks(admin: str):
+    def check(spec: dict[str, Any], base: str, key: str) -> tuple[list[Failure], dict[str, int]]:
+        return webhook_payloads_match_notification_content(spec, base, admin, key)
+    return check
+
+
+def _run_extension(spec_path: Path, spec: dict[str, Any], max_examples: int | None, seed: int | None,
+                   webhooks: bool) -> ContractReport:
+    """The extension PBX emulator, signed in to with the authorization code flow, as Power Automate does."""
+    from pbxconn.contract.form_events import form_events_match_notification_content
+    from pbxconn.contract.oauth import authorization_code_token
+    from pbxconn.sandbox.process import start_sandbox
+
+    sandbox = start_sandbox("--rate-limit", "0", "--event-quota", "1000", family="extension")
+    try:
+        token = authorization_code_token(sandbox.url, "sandbox-public", "sandbox-public-secret")
+        admin = sandbox.url + "/_sandbox"
+
+        def check(spec: dict[str, Any], base: str, key: str) -> tuple[list[Failure], dict[str, int]]:
+            return form_events_match_notification_content(spec, base, admin, key)
+
+        return _run(spec_path, spec, api_base(sandbox.url, spec), token, max_examples, seed,
+                    webhook_check=check if webhooks else None)
+    finally:
+        sandbox.stop()
+
+
+def _run(spec_path: Path, spec: dict[str, Any], base: str, api_key: str, max_examples: int | None,
+         seed: int | None, *, webhook_check: Any) -> ContractReport:
     import schemathesis
     from schemathesis.engine import events, from_schema
 
@@ -162,10 +193,12 @@ def _run(spec_path: Path, spec: dict[str, Any], base: str, admin: str | None, ap
             raise PbxconnError(f"schemathesis could not run: {event.exception}")
         elif isinstance(event, events.Interrupted):
             raise KeyboardInterrupt
-    if webhooks and admin is not None:
-        failures, report.webhook_counts = webhook_payloads_match_notification_content(spec, base, admin, api_key)
+    if webhook_check is not None:
+        failures, report.webhook_counts = webhook_check(spec, base, api_key)
+        labels = {op.get("operationId"): f"{method.upper()} {path}" for path, item in spec.get("paths", {}).items()
+                  for method, op in item.items() if isinstance(op, dict)}
         for failure in failures:
-            label = next((l for l in report.operations if l.endswith(f"/webhooks/{failure.operation}")), failure.operation)
+            label = next((l for l in report.operations if l == labels.get(failure.operation)), failure.operation)
             report.operations.setdefault(label, OperationResult(label)).failures.append(failure)
     report.elapsed = time.monotonic() - started
     return report

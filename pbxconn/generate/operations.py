@@ -31,7 +31,7 @@ def actions(s: CatalogSchemas) -> list[Operation]:
             description=" ".join(a["description"].split()), visibility=a.get("visibility"),
             kind="action", parameters=params,
             responses=s.responses(ok, a.get("errors", []), where), consumes=consumes,
-            produces=[returns["binary"]] if "binary" in returns else None, tags=a.get("tags", []),
+            produces=[returns["binary"], "application/json"] if "binary" in returns else None, tags=a.get("tags", []),
         ))
     return out
 

@@ -67,6 +67,8 @@ def body_param(s: CatalogSchemas, body: dict[str, Any], where: Where) -> dict[st
         raise s.err((where[0], where[1] + ["required"]), f"required names unknown properties: {', '.join(missing)}")
     if body.get("required"):
         schema["required"] = sorted(body["required"])
+    if s.family.get("closed_bodies"):
+        schema["additionalProperties"] = False
     schema["x-ms-visibility"] = body.get("visibility", "important")
     return {"name": "body", "in": "body", "required": True, "schema": schema,
             "description": body["description"], "x-ms-summary": body["summary"],

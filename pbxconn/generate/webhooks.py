@@ -57,8 +57,11 @@ def registration_body(s: CatalogSchemas, hook: dict[str, Any], where: Where) -> 
         required += extra.get("required", [])
     visible = any(p.get("x-ms-visibility") != "internal" for p in props.values())
     visibility = "important" if visible else "internal"
-    schema = {"type": "object", "properties": props, "required": sorted(required) if extra else required,
-              "x-ms-visibility": visibility}
+    schema: dict[str, Any] = {"type": "object", "properties": props,
+                              "required": sorted(required) if extra else required}
+    if s.family.get("closed_bodies"):
+        schema["additionalProperties"] = False
+    schema["x-ms-visibility"] = visibility
     return {"name": "body", "in": "body", "required": True, "schema": schema,
             "description": callback["body_description"], "x-ms-summary": callback["body_summary"],
             "x-ms-visibility": visibility}

@@ -19,11 +19,12 @@ class Sandbox:
 
     url: str
     process: subprocess.Popen[str]
+    prefix: str = "/api/v2"
 
     @property
     def api(self) -> str:
         """The API base URL."""
-        return self.url + "/api/v2"
+        return self.url + self.prefix
 
     def client(self, key: str | None = "sandbox-key") -> httpx.Client:
         """An HTTP client authenticated with `key` (None: no Authorization header)."""
@@ -40,10 +41,13 @@ class Sandbox:
             self.process.wait()
 
 
-def start_sandbox(*args: str) -> Sandbox:
-    """Start a sandbox subprocess with extra CLI args; return once it answers its health probe."""
+PREFIXES = {"pbx": "/api/v2", "extension": "/api/ver1.0"}
+
+
+def start_sandbox(*args: str, family: str = "pbx") -> Sandbox:
+    """Start an emulator subprocess with extra CLI args; return once it answers its health probe."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "pbxconn", "sandbox", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "pbxconn", "sandbox", "serve", "--family", family, "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
@@ -52,7 +56,7 @@ def start_sandbox(*args: str) -> Sandbox:
     if not match:
         process.kill()
         raise RuntimeError(f"sandbox did not print its URL: {line!r} {process.stderr.read() if process.stderr else ''}")
-    sandbox = Sandbox(match.group(1), process)
+    sandbox = Sandbox(match.group(1), process, PREFIXES[family])
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:

@@ -29,6 +29,11 @@ def url_of(sock: socket.socket) -> str:
 
 
 def make_server(settings: Settings, *, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server for the sandbox app (not yet running)."""
-    config = uvicorn.Config(create_app(settings), log_level=log_level, access_log=False, lifespan="on")
+    """A uvicorn server for the carriers' sandbox app (not yet running)."""
+    return serve_app(create_app(settings), log_level=log_level)
+
+
+def serve_app(app: object, *, log_level: str = "warning") -> uvicorn.Server:
+    """A uvicorn server for any of the emulators' ASGI apps (not yet running)."""
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
     return uvicorn.Server(config)

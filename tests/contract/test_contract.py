@@ -128,14 +128,14 @@ def test_cli_summary_exit_codes_and_junit(patched_upstream: Path, tmp_path: Path
     assert missing.returncode == 2 and "no connector spec" in missing.stderr
 
 
-def test_a_spec_of_another_api_family_is_refused_before_any_sandbox_starts(repo, tmp_path):
-    """The sandbox emulates the carriers' API only; a spec with another basePath is a usage error."""
+def test_a_spec_of_an_api_no_emulator_serves_is_refused_before_any_sandbox_starts(repo, tmp_path):
+    """A spec whose basePath no emulator serves is a usage error naming the spec."""
     spec = json.loads((repo / "connectors" / "tele2" / "apiDefinition.swagger.json").read_text("utf-8"))
-    spec["basePath"] = "/api/ver1.0/"
+    spec["basePath"] = "/api/v9/"
     path = tmp_path / "other.swagger.json"
     path.write_text(json.dumps(spec), "utf-8")
     proc = subprocess.run([sys.executable, "-m", "pbxconn", "contract", "--carrier", "x", "--spec", str(path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
-    assert f"{path}: the local sandbox emulates the carriers' PBX API under /api/v2/" in proc.stderr
-    assert "'/api/ver1.0/'" in proc.stderr and "--base-url" in proc.stderr and "Traceback" not in proc.stderr
+    assert f"{path}: the local emulators serve /api/v2/, /api/ver1.0/" in proc.stderr
+    assert "'/api/v9/'" in proc.stderr and "--base-url" in proc.stderr and "Traceback" not in proc.stderr
