@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from typing import Any
 from urllib.parse import parse_qsl
 

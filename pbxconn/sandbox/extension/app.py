@@ -172,6 +172,11 @@ def _now() -> str:
     return now_gmt()
 
 
+def _path(request: Request) -> str:
+    """The decoded request path exactly as sent (request.url.path drops trailing white space)."""
+    return str(request.scope["path"])
+
+
 def _error(exc: ApiError, extra: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers={**(extra or {}), **exc.headers})
 
@@ -183,7 +188,7 @@ async def api(request: Request) -> Response:
     try:
         client = service.oauth.authenticate(request.headers.get("authorization"))
         headers = service.limit.hit(client.client_id)
-        endpoint, raw_path = service.router.match(request.method, request.url.path[len(API_PREFIX):])
+        endpoint, raw_path = service.router.match(request.method, _path(request)[len(API_PREFIX):])
         service.oauth.check_access(client, endpoint.access)
         path = parse.path_values(raw_path, endpoint.path_types)
         query = parse.query_values(parse_qsl(request.url.query, keep_blank_values=True), endpoint.query)
@@ -199,6 +204,8 @@ async def api(request: Request) -> Response:
         reply = HANDLERS[endpoint.handler](ctx)
     except ApiError as exc:
         return _error(exc, headers)
+    except Exception as exc:  # a defect of the emulator: answer 500 (which contract runs flag), never hang up
+        return _error(ApiError(500, "internal_error", f"{type(exc).__name__}: {exc}"), headers)
     return _reply(reply, headers)
 
 
@@ -208,6 +215,9 @@ async def _form(request: Request, declared: dict[str, Any]) -> dict[str, Any]:
         form = await request.form()
     except Exception:  # starlette raises several kinds of errors for malformed multipart bodies
         raise parse.bad("the request body is not a valid form") from None
+    unknown = sorted(set(form.keys()) - set(declared))
+    if unknown:
+        raise parse.bad(f"unknown form field {unknown[0]!r}")
     out: dict[str, Any] = {}
     for name in declared:
         value = form.get(name)
@@ -219,7 +229,8 @@ async def _form(request: Request, declared: dict[str, Any]) -> dict[str, Any]:
 
 def _reply(reply: Reply, headers: dict[str, str]) -> Response:
     if reply.status == 204:
-        return Response(status_code=204, headers=headers)
+        # No body; the media type is still named, as the definition's `produces` says.
+        return Response(status_code=204, headers={**headers, "Content-Type": "application/json"})
     if reply.content is not None:
         return Response(reply.content, status_code=reply.status, media_type=reply.media_type, headers=headers)
     return JSONResponse(reply.data, status_code=reply.status, headers=headers)
@@ -284,14 +295,17 @@ async def admin_subscriptions(request: Request) -> Response:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    """Paths no route matches (e.g. with a line break in a segment) answer JSON like every other error."""
-    return _error(ApiError(404, "not_found", f"no resource at {request.url.path!r}"))
+    """Paths the routes cannot match (a line break in a segment) go to the API's own router; others
+    answer 404 in JSON like every other error."""
+    if _path(request).startswith(API_PREFIX + "/"):
+        return await api(request)
+    return _error(ApiError(404, "not_found", f"no resource at {_path(request)!r}"))
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     """Methods no route takes (TRACE, QUERY …): 405 with the Allow header of the path."""
     service: Service = request.app.state.service
-    path = request.url.path
+    path = _path(request)
     if path.startswith(API_PREFIX + "/"):
         try:
             service.router.match(request.method, path[len(API_PREFIX):])

@@ -66,9 +66,7 @@ class Ctx:
     def body(self, accepted: dict[str, Field], required: frozenset[str]) -> dict[str, Any]:
         """The JSON body, checked against what the endpoint accepts."""
         if not self.raw_body.strip():
-            if required:
-                raise parse.bad("a JSON body is required")
-            return {}
+            raise parse.bad("a JSON body is required")
         return parse.body_values(parse.json_body(self.raw_body), accepted, required, self.service.kinds)
 
     @property
@@ -76,6 +74,11 @@ class Ctx:
         """The path parameter naming the item (the last one, when it is not the extension)."""
         names = [n for n in _params(self.endpoint.path) if n != "extension_id"]
         return names[-1] if names and self.endpoint.path.rstrip("/").endswith("{" + names[-1] + "}") else None
+
+    @property
+    def last_param(self) -> str:
+        """The last path parameter (what a download or link path names)."""
+        return [n for n in _params(self.endpoint.path) if n != "extension_id"][-1]
 
     @property
     def scope(self) -> str:
@@ -222,18 +225,20 @@ def order_put(ctx: Ctx) -> Reply:
 # --- files --------------------------------------------------------------------------------
 def file(ctx: Ctx) -> Reply:
     """GET a stored file (recording, voicemail, sound, received fax): deterministic bytes."""
-    key = str(ctx.path[ctx.item_param or ""])
-    if not ctx.service.has_file(_ext(ctx).id, ctx.item_param or "", key):
-        raise not_found(f"{ctx.item_param} {key}")
+    param = ctx.last_param
+    key = str(ctx.path[param])
+    if not ctx.service.has_file(_ext(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
+        raise not_found(f"{param} {key}")
     content = b"RIFF" + hashlib.sha256(f"{_ext(ctx).id}/{key}".encode()).digest() * 8
     return Reply(200, content=content, media_type="application/octet-stream")
 
 
 def storage_url(ctx: Ctx) -> Reply:
     """GET the storage link of a recording or voicemail."""
-    key = str(ctx.path[ctx.item_param or ""])
-    if not ctx.service.has_file(_ext(ctx).id, ctx.item_param or "", key):
-        raise not_found(f"{ctx.item_param} {key}")
+    param = ctx.last_param
+    key = str(ctx.path[param])
+    if not ctx.service.has_file(_ext(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
+        raise not_found(f"{param} {key}")
     return Reply(200, {"url": f"{ctx.service.public_url}/storage/{_ext(ctx).id}/{key}?expires=3600"})
 
 

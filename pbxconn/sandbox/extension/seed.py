@@ -72,8 +72,8 @@ def _put(store: Store, kind: str, ext_id: int, scope: str, data: dict[str, Any],
 
 def _phone(store: Store, kinds: Mapping[str, Kind], rng: random.Random, ext_id: int) -> None:
     n = ext_id - 99
-    _put(store, "registration", ext_id, "", {"id": f"reg-{ext_id}-1", "contact": f"sip:{ext_id}@192.0.2.{n}",
-                                           "user_agent": "Desk phone"})
+    registration = {"id": f"reg-{ext_id}-1", "contact": f"sip:{ext_id}@192.0.2.{n}", "user_agent": "Desk phone"}
+    _put(store, "registration", ext_id, "", registration)
     _put(store, "agent", ext_id, "", item(kinds["agent"], rng, kinds, id=store.next_id("agent"), name=f"Agent {ext_id}",
                                           extension_id=ext_id, status={"name": "available"}))
     _put(store, "alias", ext_id, "", item(kinds["alias"], rng, kinds, id=store.next_id("alias"), name=f"{ext_id}a"))

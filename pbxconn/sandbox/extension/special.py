@@ -215,7 +215,8 @@ def conference_status_put(ctx: Ctx) -> Reply:
 def fax_send(ctx: Ctx) -> Reply:
     """Queue a fax for sending (multipart: dst_num and the file)."""
     dst = ctx.form.get("dst_num")
-    if not isinstance(dst, str):
+    # A form has no null: clients that serialise one send the text "null", which is no number.
+    if not isinstance(dst, str) or dst == "null":
         raise parse.bad("dst_num is required")
     if ctx.form.get("file") is None:
         raise parse.bad("file is required")
@@ -286,14 +287,12 @@ def ivr_options_list(ctx: Ctx) -> Reply:
 
 
 def ivr_option_create(ctx: Ctx) -> Reply:
-    """Add a digit option to a context (the digits are its key)."""
+    """Add a digit option to a context (the digits are its key; adding them again changes nothing)."""
     from pbxconn.sandbox.extension.handlers import _check_parents
 
     _check_parents(ctx)
     values = ctx.body(ctx.kind.create, ctx.kind.required)
-    key = values["digits"]
-    if ctx.service.store.get(ctx.kind.name, _ext(ctx).id, ctx.scope, key) is not None:
-        raise ApiError(400, "already_exists", f"option {key!r} exists in this context")
+    key = values["digits"]  # adding digits the context has already keeps that option (and its rules)
     ctx.service.store.put(ctx.kind.name, _ext(ctx).id, ctx.scope, key, values)
     return Reply(201, ctx.answer(values))
 
