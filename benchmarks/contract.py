@@ -5,7 +5,9 @@ Reports the median wall time of several runs and the number of cases. The baseli
 process, is the same run at --max-examples 1: the fixed cost (sandbox start, schema loading, the
 coverage phase, the webhook check) that no example count removes.
 
-    python benchmarks/contract.py [--runs 3] [--carrier tele2 --carrier lmt] [--spec PATH]
+    python benchmarks/contract.py [--runs 3] [--carrier ID ...] [--spec PATH] [--no-defaults]
+
+Without --carrier, every carrier and provider under carriers/ is measured.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--carrier", action="append", default=None)
     parser.add_argument("--spec", type=Path, default=None, help="Use this spec for every carrier.")
+    parser.add_argument("--no-defaults", action="store_true", help="Measure only --max-examples 20.")
     args = parser.parse_args()
-    for carrier in args.carrier or ["tele2", "lmt"]:
+    settings = (("--max-examples 20", 20),) if args.no_defaults else (("--max-examples 20", 20), ("defaults", None))
+    for carrier in args.carrier or sorted(p.stem for p in (ROOT / "carriers").glob("*.yaml")):
         spec = resolve_spec(carrier, args.spec, ROOT)
         base, base_cases, _ = measure(spec, 1, args.runs)
-        for label, n in (("--max-examples 20", 20), ("defaults", None)):
+        for label, n in settings:
             seconds, cases, ok = measure(spec, n, args.runs)
             print(f"{carrier} {label}: {seconds:.1f} s median of {args.runs}, {cases} cases, "
                   f"{'pass' if ok else 'FAIL'}; {seconds / base:.1f}x the --max-examples 1 baseline ({base:.1f} s, {base_cases} cases)")

@@ -52,3 +52,12 @@ def test_help_lists_every_command_without_importing_them():
     for command in ("build", "validate", "diff", "sandbox", "contract", "csx", "deploy"):
         assert command in result.stdout
     assert "HEAVY []" in result.stdout
+
+
+def test_the_emulators_read_no_catalog_and_no_spec(repo):
+    """Contract tests compare two independent descriptions of an API only if the emulators never
+    load the generator's catalog or a connector definition."""
+    for path in (repo / "pbxconn" / "sandbox").rglob("*.py"):
+        text = path.read_text("utf-8")
+        for marker in ("catalog/", '"catalog"', "apiDefinition", "swagger", "../shared"):
+            assert marker not in text, f"{path.relative_to(repo)} mentions {marker}"
