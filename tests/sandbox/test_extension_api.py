@@ -281,3 +281,18 @@ def test_subscriptions_go_to_loopback_hosts_only_and_within_the_quota(api: httpx
     assert made[-1].json()["status"] == "event_limit_exceeded"
     assert api.delete("/extension/102/event/").status_code == 204
     assert api.get("/extension/102/event/").json() == []
+
+
+@pytest.mark.parametrize("path", ["/extension/100/event/18220866770592777267562151936",
+                                  "/extension/100/agent/" + "9" * 5000])
+def test_ids_too_large_to_exist_are_404(api: httpx.Client, path: str) -> None:
+    answer = api.delete(path)
+    assert answer.status_code == 404, answer.text
+
+
+def test_form_values_that_are_json_containers_are_not_fax_numbers(api: httpx.Client) -> None:
+    for value in ("null", "{}", '{"n": 1}', "[1]"):
+        answer = api.post("/extension/100/fax/out/", data={"dst_num": value}, files={"file": ("f.pdf", b"%PDF")})
+        assert answer.status_code == 400, value
+    assert api.post("/extension/100/fax/out/", data={"dst_num": "37060000001"},
+                    files={"file": ("f.pdf", b"%PDF")}).status_code == 201

@@ -13,6 +13,7 @@ from pbxconn.sandbox.extension.declare import Field
 from pbxconn.sandbox.extension.errors import ApiError
 
 _INTEGER = re.compile(r"-?[0-9]+")
+_STORABLE = 2**63 - 1  # the largest id SQLite can hold; larger ones name nothing
 _TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
 _JSON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,),
                                             "object": (dict,), "array": (list,)}
@@ -26,8 +27,11 @@ def bad(message: str) -> ApiError:
 def integer(name: str, raw: str) -> int:
     """A path or query integer: ASCII digits with an optional minus sign."""
     if not _INTEGER.fullmatch(raw):
-        raise bad(f"{name} must be an integer, not {raw!r}")
-    return int(raw)
+        raise bad(f"{name} must be an integer, not {raw[:40]!r}")
+    try:
+        return int(raw)
+    except ValueError:  # longer than Python converts (thousands of digits)
+        raise bad(f"{name} has too many digits") from None
 
 
 def path_values(raw: Mapping[str, str], types: Mapping[str, str]) -> dict[str, Any]:
@@ -36,7 +40,7 @@ def path_values(raw: Mapping[str, str], types: Mapping[str, str]) -> dict[str, A
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if types.get(name) == "integer":
-            if not _INTEGER.fullmatch(value):
+            if not _INTEGER.fullmatch(value) or len(value) > 20 or abs(int(value)) > _STORABLE:
                 raise ApiError(404, "not_found", f"no item has the {name} {value!r}")
             out[name] = int(value)
         else:
@@ -74,6 +78,17 @@ def query_values(pairs: Iterable[tuple[str, str]], declared: Mapping[str, Field]
         else:
             out[name] = _scalar(name, raw, spec)
     return out
+
+
+def json_container(text: str) -> bool:
+    """Whether a form value is JSON null, an object or an array: what clients send for a value that
+    is not text (a form has no types), so it cannot stand for a text field."""
+    if not text.strip() or text.strip()[0] not in "{[n":
+        return False
+    try:
+        return isinstance(json.loads(text), (dict, list, type(None)))
+    except ValueError:
+        return False
 
 
 def json_body(raw: bytes) -> Any:

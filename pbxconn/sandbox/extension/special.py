@@ -215,9 +215,10 @@ def conference_status_put(ctx: Ctx) -> Reply:
 def fax_send(ctx: Ctx) -> Reply:
     """Queue a fax for sending (multipart: dst_num and the file)."""
     dst = ctx.form.get("dst_num")
-    # A form has no null: clients that serialise one send the text "null", which is no number.
-    if not isinstance(dst, str) or dst == "null":
+    if not isinstance(dst, str):
         raise parse.bad("dst_num is required")
+    if parse.json_container(dst):
+        raise parse.bad("dst_num must be a number, not a JSON value")
     if ctx.form.get("file") is None:
         raise parse.bad("file is required")
     fax_id = ctx.service.store.next_id(ctx.kind.name)
