@@ -4,7 +4,6 @@ and admin endpoints under /_sandbox."""
 from __future__ import annotations
 
 import contextlib
-import random
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 from urllib.parse import parse_qsl
@@ -25,7 +24,7 @@ from pbxconn.sandbox.extension.ratelimit import HourlyLimit
 from pbxconn.sandbox.extension.resources import ENDPOINTS, KINDS, REQUIRED_PARAMS
 from pbxconn.sandbox.extension.routes import Router
 from pbxconn.sandbox.extension.seed import seed
-from pbxconn.sandbox.extension.special import HANDLERS
+from pbxconn.sandbox.extension.special import HANDLERS, now_gmt
 from pbxconn.sandbox.extension.store import Store
 
 API_PREFIX = "/api/ver1.0"
@@ -78,7 +77,6 @@ class Service:
         self.router = Router(ENDPOINTS)
         self.item_kinds = {e.path.rstrip("/").rsplit("{", 1)[1][:-1]: e.kind for e in ENDPOINTS
                            if e.kind and e.path.rstrip("/").endswith("}") and e.method in ("GET", "DELETE")}
-        self.rng = random.Random(self.settings.seed)
         if not self.store.extensions():
             seed(self.store, self.kinds, self.settings.seed)
 
@@ -117,7 +115,7 @@ class Service:
         call = {"call_api_id": f"call-{n}", "call_id": f"{n:08d}", "extension_id": ext.id, "real_call": True,
                 "caller_id_number": caller, "caller_id_name": "", "called_number": called, "called_did": "",
                 "callback_id": callback_id or "", "call_flow": "out" if outgoing else "in",
-                "init_time_gmt": _now(), "answer_time_gmt": "", "record_uuid": ""}
+                "init_time_gmt": now_gmt(), "answer_time_gmt": "", "record_uuid": ""}
         self.store.put("current_call", ext.id, "", call["call_api_id"], call)
         plan = self._plan(ext, call, outgoing)
         self.publish(ext, plan[:1])
@@ -150,7 +148,7 @@ class Service:
             rec_id=rec_id, callback_id=None, caller_name=str(plan.get("caller_name", "")))
         if rec_id:
             record = {name: None for name in self.kinds["record"].fields}
-            record.update(record_uuid=rec_id, extension_id=ext.id, call_uuid=call_id, start_time_gmt=_now(),
+            record.update(record_uuid=rec_id, extension_id=ext.id, call_uuid=call_id, start_time_gmt=now_gmt(),
                           duration=int(plan.get("seconds", 30)), record_file_size=8000 * int(plan.get("seconds", 30)),
                           source_number=str(plan.get("caller", "")), extension_name=ext.name,
                           extension_type=ext.type, result="answered")
@@ -164,12 +162,6 @@ class Service:
         if found is None:
             raise ApiError(404, "not_found", f"extension {ref!r} does not exist")
         return Ext(*found)
-
-
-def _now() -> str:
-    from pbxconn.sandbox.extension.special import now_gmt
-
-    return now_gmt()
 
 
 def _path(request: Request) -> str:

@@ -98,18 +98,19 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"{what} does not exist")
 
 
-def _ext(ctx: Ctx) -> Ext:
+def ext_of(ctx: Ctx) -> Ext:
+    """The extension the request names (every endpoint but the registration list names one)."""
     assert ctx.ext is not None
     return ctx.ext
 
 
-def _check_parents(ctx: Ctx) -> None:
+def check_parents(ctx: Ctx) -> None:
     """Every parent named in the path exists (an IVR option's context, a rule's option)."""
     scope_parts: list[str] = []
     for part in ctx.scope.split("/") if ctx.scope else []:
         name, _, value = part.partition("=")
         parent = ctx.service.item_kinds.get(name)
-        if parent is not None and ctx.service.store.get(parent, _ext(ctx).id, "/".join(scope_parts), value) is None:
+        if parent is not None and ctx.service.store.get(parent, ext_of(ctx).id, "/".join(scope_parts), value) is None:
             raise not_found(f"{name} {value}")
         scope_parts.append(part)
 
@@ -121,8 +122,8 @@ def _key(ctx: Ctx) -> str:
 # --- generic collections ------------------------------------------------------------------
 def list_items(ctx: Ctx) -> Reply:
     """GET a collection: the items, filtered by any query value naming a field, paged by page/per_page."""
-    _check_parents(ctx)
-    items = [item for _, item in ctx.service.store.items(ctx.endpoint.kind or "", _ext(ctx).id, ctx.scope)]
+    check_parents(ctx)
+    items = [item for _, item in ctx.service.store.items(ctx.endpoint.kind or "", ext_of(ctx).id, ctx.scope)]
     for name, value in ctx.query.items():
         if name in ctx.kind.fields and name not in ("page", "per_page"):
             wanted = value if isinstance(value, list) else [value]
@@ -141,21 +142,21 @@ def page(items: list[Any], query: dict[str, Any]) -> list[Any]:
 
 def create_item(ctx: Ctx) -> Reply:
     """POST a collection: a new item with a fresh id."""
-    _check_parents(ctx)
+    check_parents(ctx)
     kind = ctx.kind
     values = with_defaults(ctx.body(kind.create, kind.required), kind.create)
     key = str(ctx.service.store.next_id(kind.name))
     if kind.id_field:
         values[kind.id_field] = int(key) if kind.fields.get(kind.id_field, Field("integer")).type == "integer" else key
     if "extension_id" in kind.fields:
-        values["extension_id"] = _ext(ctx).id
-    ctx.service.store.put(kind.name, _ext(ctx).id, ctx.scope, key, values)
+        values["extension_id"] = ext_of(ctx).id
+    ctx.service.store.put(kind.name, ext_of(ctx).id, ctx.scope, key, values)
     return Reply(201, ctx.answer(values))
 
 
 def get_item(ctx: Ctx) -> Reply:
     """GET an item."""
-    item = ctx.service.store.get(ctx.kind.name, _ext(ctx).id, ctx.scope, _key(ctx))
+    item = ctx.service.store.get(ctx.kind.name, ext_of(ctx).id, ctx.scope, _key(ctx))
     if item is None:
         raise not_found(f"{ctx.item_param} {_key(ctx)}")
     return Reply(200, ctx.answer(item))
@@ -163,27 +164,27 @@ def get_item(ctx: Ctx) -> Reply:
 
 def update_item(ctx: Ctx) -> Reply:
     """PUT an item: only the given fields change."""
-    item = ctx.service.store.get(ctx.kind.name, _ext(ctx).id, ctx.scope, _key(ctx))
+    item = ctx.service.store.get(ctx.kind.name, ext_of(ctx).id, ctx.scope, _key(ctx))
     if item is None:
         raise not_found(f"{ctx.item_param} {_key(ctx)}")
     item.update(ctx.body(ctx.kind.update, ctx.kind.update_required))
-    ctx.service.store.put(ctx.kind.name, _ext(ctx).id, ctx.scope, _key(ctx), item)
+    ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, ctx.scope, _key(ctx), item)
     return Reply(200, ctx.answer(item))
 
 
 def delete_item(ctx: Ctx) -> Reply:
     """DELETE an item (and whatever lives below it)."""
-    if not ctx.service.store.delete(ctx.kind.name, _ext(ctx).id, ctx.scope, _key(ctx)):
+    if not ctx.service.store.delete(ctx.kind.name, ext_of(ctx).id, ctx.scope, _key(ctx)):
         raise not_found(f"{ctx.item_param} {_key(ctx)}")
     below = "/".join(p for p in (ctx.scope, f"{ctx.item_param}={_key(ctx)}") if p)
     for kind in ctx.service.kinds:
-        ctx.service.store.delete_scopes(kind, _ext(ctx).id, below)
+        ctx.service.store.delete_scopes(kind, ext_of(ctx).id, below)
     return Reply(204)
 
 
 def delete_all(ctx: Ctx) -> Reply:
     """DELETE a collection."""
-    ctx.service.store.delete(ctx.kind.name, _ext(ctx).id, ctx.scope)
+    ctx.service.store.delete(ctx.kind.name, ext_of(ctx).id, ctx.scope)
     return Reply(204)
 
 
@@ -195,30 +196,30 @@ def settings_get(ctx: Ctx) -> Reply:
 
 def _settings(ctx: Ctx) -> dict[str, Any]:
     if ctx.kind.name == ctx.service.extension_kind:
-        return dict(_ext(ctx).data)
-    return ctx.service.store.settings(ctx.kind.name, _ext(ctx).id) or {}
+        return dict(ext_of(ctx).data)
+    return ctx.service.store.settings(ctx.kind.name, ext_of(ctx).id) or {}
 
 
 def settings_put(ctx: Ctx) -> Reply:
     """PUT the extension's settings: only the given fields change."""
     values = _settings(ctx)
     values.update(ctx.body(ctx.kind.update, ctx.kind.update_required))
-    ctx.service.store.put_settings(ctx.kind.name, _ext(ctx).id, values)
+    ctx.service.store.put_settings(ctx.kind.name, ext_of(ctx).id, values)
     return Reply(200, ctx.answer(values))
 
 
 def order_get(ctx: Ctx) -> Reply:
     """GET the order of rules (ids, first applied first)."""
-    _check_parents(ctx)
-    stored = ctx.service.store.settings(ctx.kind.name + "@" + ctx.scope, _ext(ctx).id)
+    check_parents(ctx)
+    stored = ctx.service.store.settings(ctx.kind.name + "@" + ctx.scope, ext_of(ctx).id)
     return Reply(200, ctx.answer(stored or {}))
 
 
 def order_put(ctx: Ctx) -> Reply:
     """PUT the order of rules."""
-    _check_parents(ctx)
+    check_parents(ctx)
     values = ctx.body(ctx.kind.update, ctx.kind.update_required)
-    ctx.service.store.put_settings(ctx.kind.name + "@" + ctx.scope, _ext(ctx).id, values)
+    ctx.service.store.put_settings(ctx.kind.name + "@" + ctx.scope, ext_of(ctx).id, values)
     return Reply(200, ctx.answer(values))
 
 
@@ -227,9 +228,9 @@ def file(ctx: Ctx) -> Reply:
     """GET a stored file (recording, voicemail, sound, received fax): deterministic bytes."""
     param = ctx.last_param
     key = str(ctx.path[param])
-    if not ctx.service.has_file(_ext(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
+    if not ctx.service.has_file(ext_of(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
         raise not_found(f"{param} {key}")
-    content = b"RIFF" + hashlib.sha256(f"{_ext(ctx).id}/{key}".encode()).digest() * 8
+    content = b"RIFF" + hashlib.sha256(f"{ext_of(ctx).id}/{key}".encode()).digest() * 8
     return Reply(200, content=content, media_type="application/octet-stream")
 
 
@@ -237,9 +238,9 @@ def storage_url(ctx: Ctx) -> Reply:
     """GET the storage link of a recording or voicemail."""
     param = ctx.last_param
     key = str(ctx.path[param])
-    if not ctx.service.has_file(_ext(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
+    if not ctx.service.has_file(ext_of(ctx).id, param, key, voicemail="/voicemail/" in ctx.endpoint.path):
         raise not_found(f"{param} {key}")
-    return Reply(200, {"url": f"{ctx.service.public_url}/storage/{_ext(ctx).id}/{key}?expires=3600"})
+    return Reply(200, {"url": f"{ctx.service.public_url}/storage/{ext_of(ctx).id}/{key}?expires=3600"})
 
 
 # --- helpers for special handlers ---------------------------------------------------------

@@ -8,7 +8,8 @@ from typing import Any
 
 from pbxconn.sandbox.extension import parse
 from pbxconn.sandbox.extension.errors import ApiError
-from pbxconn.sandbox.extension.handlers import GENERIC, Ctx, Handler, Reply, _ext, new_uuid, not_found, page
+from pbxconn.sandbox.extension.handlers import (GENERIC, Ctx, Handler, Reply, check_parents, ext_of, new_uuid,
+                                                not_found, page)
 from pbxconn.sandbox.extension.shape import with_defaults
 
 CURRENT_CALL = "current_call"
@@ -36,18 +37,18 @@ def registration_list(ctx: Ctx) -> Reply:
 
 def registration_get(ctx: Ctx) -> Reply:
     """Registration status of one extension."""
-    return Reply(200, ctx.answer(_registration(ctx, _ext(ctx).id)))
+    return Reply(200, ctx.answer(_registration(ctx, ext_of(ctx).id)))
 
 
 def registration_delete_all(ctx: Ctx) -> Reply:
     """Drop every registration of the extension."""
-    ctx.service.store.delete("registration", _ext(ctx).id, "")
+    ctx.service.store.delete("registration", ext_of(ctx).id, "")
     return Reply(204)
 
 
 def registration_delete(ctx: Ctx) -> Reply:
     """Drop one registration."""
-    if not ctx.service.store.delete("registration", _ext(ctx).id, "", str(ctx.path["registration_id"])):
+    if not ctx.service.store.delete("registration", ext_of(ctx).id, "", str(ctx.path["registration_id"])):
         raise not_found(f"registration {ctx.path['registration_id']}")
     return Reply(204)
 
@@ -57,13 +58,13 @@ def callback(ctx: Ctx) -> Reply:
     """Click to call: a current call on the extension, and its dial-out events."""
     kind = ctx.kind
     values = with_defaults(ctx.body(kind.create, kind.required), kind.create)
-    call = ctx.service.start_call(_ext(ctx), caller=(values["src_num"] or [""])[0], called=values["dst_num"],
+    call = ctx.service.start_call(ext_of(ctx), caller=(values["src_num"] or [""])[0], called=values["dst_num"],
                                   callback_id=new_uuid(ctx), outgoing=True)
     return Reply(201, ctx.answer({"call_api_id": call["call_api_id"], "call_id": call["call_id"]}))
 
 
 def _call(ctx: Ctx) -> dict[str, Any]:
-    call = ctx.service.store.get(CURRENT_CALL, _ext(ctx).id, "", str(ctx.path["call_api_id"]))
+    call = ctx.service.store.get(CURRENT_CALL, ext_of(ctx).id, "", str(ctx.path["call_api_id"]))
     if call is None:
         raise not_found(f"call {ctx.path['call_api_id']}")
     return call
@@ -71,7 +72,7 @@ def _call(ctx: Ctx) -> dict[str, Any]:
 
 def current_calls_list(ctx: Ctx) -> Reply:
     """The calls in progress on the extension."""
-    calls = [item for _, item in ctx.service.store.items(CURRENT_CALL, _ext(ctx).id)]
+    calls = [item for _, item in ctx.service.store.items(CURRENT_CALL, ext_of(ctx).id)]
     return Reply(200, ctx.answer({"call_list": calls}))
 
 
@@ -86,14 +87,14 @@ def current_call_control(ctx: Ctx) -> Reply:
     values = ctx.body(ctx.kind.update, ctx.kind.update_required)
     call.update({k: v for k, v in values.items() if k in ("caller_id_name", "caller_id_number")})
     call["call_flow"] = str(values["action"])
-    ctx.service.store.put(CURRENT_CALL, _ext(ctx).id, "", str(ctx.path["call_api_id"]), call)
+    ctx.service.store.put(CURRENT_CALL, ext_of(ctx).id, "", str(ctx.path["call_api_id"]), call)
     return Reply(200, {})
 
 
 def current_call_hangup(ctx: Ctx) -> Reply:
     """End a call in progress (its hangup event follows)."""
     call = _call(ctx)
-    ctx.service.end_call(_ext(ctx), call)
+    ctx.service.end_call(ext_of(ctx), call)
     return Reply(204)
 
 
@@ -114,7 +115,7 @@ def valet_park(ctx: Ctx) -> Reply:
 # --- event subscriptions ------------------------------------------------------------------
 def _subscription(ctx: Ctx) -> dict[str, Any]:
     sub_id = ctx.path["id"]
-    found = [s for s in ctx.service.store.subscriptions(ext=_ext(ctx).id) if s["id"] == sub_id]
+    found = [s for s in ctx.service.store.subscriptions(ext=ext_of(ctx).id) if s["id"] == sub_id]
     if not found:
         raise not_found(f"event subscription {sub_id}")
     return found[0]
@@ -132,17 +133,17 @@ def event_subscribe(ctx: Ctx) -> Reply:
     if len(ctx.service.store.subscriptions(client_id=client)) >= ctx.service.settings.event_quota:
         raise ApiError(403, "event_limit_exceeded",
                        f"this client has {ctx.service.settings.event_quota} event subscriptions, the most it may have")
-    sub_id = ctx.service.store.subscribe(_ext(ctx).id, client, url, values["event_type"], values["method"])
+    sub_id = ctx.service.store.subscribe(ext_of(ctx).id, client, url, values["event_type"], values["method"])
     return Reply(201, _event_answer(ctx, _subscription_by_id(ctx, sub_id)))
 
 
 def _subscription_by_id(ctx: Ctx, sub_id: int) -> dict[str, Any]:
-    return next(s for s in ctx.service.store.subscriptions(ext=_ext(ctx).id) if s["id"] == sub_id)
+    return next(s for s in ctx.service.store.subscriptions(ext=ext_of(ctx).id) if s["id"] == sub_id)
 
 
 def event_list(ctx: Ctx) -> Reply:
     """Every subscription of the extension."""
-    return Reply(200, [_event_answer(ctx, s) for s in ctx.service.store.subscriptions(ext=_ext(ctx).id)])
+    return Reply(200, [_event_answer(ctx, s) for s in ctx.service.store.subscriptions(ext=ext_of(ctx).id)])
 
 
 def event_get(ctx: Ctx) -> Reply:
@@ -162,21 +163,21 @@ def event_update(ctx: Ctx) -> Reply:
 
 def event_delete(ctx: Ctx) -> Reply:
     """Remove one subscription."""
-    if not ctx.service.store.unsubscribe(_ext(ctx).id, ctx.path["id"]):
+    if not ctx.service.store.unsubscribe(ext_of(ctx).id, ctx.path["id"]):
         raise not_found(f"event subscription {ctx.path['id']}")
     return Reply(204)
 
 
 def event_delete_all(ctx: Ctx) -> Reply:
     """Remove every subscription of the extension, whichever client made it."""
-    ctx.service.store.unsubscribe(_ext(ctx).id)
+    ctx.service.store.unsubscribe(ext_of(ctx).id)
     return Reply(204)
 
 
 # --- chats, conferences, faxes ------------------------------------------------------------
 def _chat(ctx: Ctx) -> list[tuple[str, dict[str, Any]]]:
     scope = f"chat_id={ctx.path['chat_id']}"
-    messages = ctx.service.store.items("chat_message", _ext(ctx).id, scope)
+    messages = ctx.service.store.items("chat_message", ext_of(ctx).id, scope)
     if not messages:
         raise not_found(f"chat {ctx.path['chat_id']}")
     return messages
@@ -189,14 +190,14 @@ def chat_update(ctx: Ctx) -> Reply:
     scope = f"chat_id={ctx.path['chat_id']}"
     for key, message in messages:
         message.update(values)
-        ctx.service.store.put("chat_message", _ext(ctx).id, scope, key, message)
+        ctx.service.store.put("chat_message", ext_of(ctx).id, scope, key, message)
     return Reply(200, ctx.answer(messages[-1][1]))
 
 
 def chat_delete(ctx: Ctx) -> Reply:
     """Remove every message of a chat."""
     _chat(ctx)
-    ctx.service.store.delete("chat_message", _ext(ctx).id, f"chat_id={ctx.path['chat_id']}")
+    ctx.service.store.delete("chat_message", ext_of(ctx).id, f"chat_id={ctx.path['chat_id']}")
     return Reply(204)
 
 
@@ -223,25 +224,25 @@ def fax_send(ctx: Ctx) -> Reply:
         raise parse.bad("file is required")
     fax_id = ctx.service.store.next_id(ctx.kind.name)
     values = {"status": "queued", "dst_num": dst, "id": fax_id, "datetime": now_gmt()}
-    ctx.service.store.put(ctx.kind.name, _ext(ctx).id, "", str(fax_id), values)
+    ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, "", str(fax_id), values)
     return Reply(201, ctx.answer(values))
 
 
 def fax_update(ctx: Ctx) -> Reply:
     """Cancel or retry an outgoing fax."""
     key = str(ctx.path["message_id"])
-    fax = ctx.service.store.get(ctx.kind.name, _ext(ctx).id, "", key)
+    fax = ctx.service.store.get(ctx.kind.name, ext_of(ctx).id, "", key)
     if fax is None:
         raise not_found(f"fax message {key}")
     if "action" in ctx.query:
         fax["status"] = "cancelled" if ctx.query["action"] == "cancel" else "queued"
-        ctx.service.store.put(ctx.kind.name, _ext(ctx).id, "", key, fax)
+        ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, "", key, fax)
     return Reply(200, ctx.answer(fax))
 
 
 # --- recordings ---------------------------------------------------------------------------
 def _records(ctx: Ctx) -> list[dict[str, Any]]:
-    records = [item for _, item in ctx.service.store.items(RECORD, _ext(ctx).id)]
+    records = [item for _, item in ctx.service.store.items(RECORD, ext_of(ctx).id)]
     start, end = ctx.query.get("start_datetime"), ctx.query.get("end_datetime")
     # Values that are not dates select nothing less: the reference gives no format to reject against.
     if isinstance(start, str) and _is_time(start):
@@ -277,8 +278,8 @@ def record_stats(ctx: Ctx) -> Reply:
 # --- IVR ----------------------------------------------------------------------------------
 def ivr_scheme(ctx: Ctx) -> Reply:
     """The IVR's settings with every context."""
-    values = dict(ctx.service.store.settings("ivr", _ext(ctx).id) or {})
-    values["contexts"] = [item for _, item in ctx.service.store.items("ivr_context", _ext(ctx).id)]
+    values = dict(ctx.service.store.settings("ivr", ext_of(ctx).id) or {})
+    values["contexts"] = [item for _, item in ctx.service.store.items("ivr_context", ext_of(ctx).id)]
     return Reply(200, ctx.answer(values))
 
 
@@ -289,12 +290,10 @@ def ivr_options_list(ctx: Ctx) -> Reply:
 
 def ivr_option_create(ctx: Ctx) -> Reply:
     """Add a digit option to a context (the digits are its key; adding them again changes nothing)."""
-    from pbxconn.sandbox.extension.handlers import _check_parents
-
-    _check_parents(ctx)
+    check_parents(ctx)
     values = ctx.body(ctx.kind.create, ctx.kind.required)
     key = values["digits"]  # adding digits the context has already keeps that option (and its rules)
-    ctx.service.store.put(ctx.kind.name, _ext(ctx).id, ctx.scope, key, values)
+    ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, ctx.scope, key, values)
     return Reply(201, ctx.answer(values))
 
 
@@ -310,7 +309,7 @@ def _queue_members(ctx: Ctx) -> str:
 
 def queue_members_list(ctx: Ctx) -> Reply:
     """The agents of this queue (local) or the queues of this agent (remote)."""
-    items = [item for _, item in ctx.service.store.items(ctx.kind.name, _ext(ctx).id, _queue_members(ctx))]
+    items = [item for _, item in ctx.service.store.items(ctx.kind.name, ext_of(ctx).id, _queue_members(ctx))]
     return Reply(200, [ctx.answer(i) for i in items])
 
 
@@ -318,12 +317,12 @@ def queue_member_create(ctx: Ctx) -> Reply:
     """Link an agent and a queue."""
     values = with_defaults(ctx.body(ctx.kind.create, ctx.kind.required), ctx.kind.create)
     key = str(values["agent_id"])
-    ctx.service.store.put(ctx.kind.name, _ext(ctx).id, _queue_members(ctx), key, values)
+    ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, _queue_members(ctx), key, values)
     return Reply(201, ctx.answer(values))
 
 
 def _member(ctx: Ctx) -> dict[str, Any]:
-    item = ctx.service.store.get(ctx.kind.name, _ext(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]))
+    item = ctx.service.store.get(ctx.kind.name, ext_of(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]))
     if item is None:
         raise not_found(f"agent {ctx.path['agent_id']} in this queue")
     return item
@@ -338,38 +337,50 @@ def queue_member_update(ctx: Ctx) -> Reply:
     """Change an agent's position or level in the queue."""
     item = _member(ctx)
     item.update(ctx.body(ctx.kind.update, ctx.kind.update_required))
-    ctx.service.store.put(ctx.kind.name, _ext(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]), item)
+    ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]), item)
     return Reply(200, ctx.answer(item))
 
 
 def queue_member_delete(ctx: Ctx) -> Reply:
     """Unlink an agent and a queue."""
     _member(ctx)
-    ctx.service.store.delete(ctx.kind.name, _ext(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]))
+    ctx.service.store.delete(ctx.kind.name, ext_of(ctx).id, _queue_members(ctx), str(ctx.path["agent_id"]))
     return Reply(204)
 
 
 def queue_status(ctx: Ctx) -> Reply:
     """Live counters of the queue."""
-    waiting = ctx.service.store.items("queue_caller", _ext(ctx).id)
+    waiting = ctx.service.store.items("queue_caller", ext_of(ctx).id)
     return Reply(200, ctx.answer({"answered_members": 0, "waiting_members": len(waiting), "trying_members": 0}))
 
 
 def queue_agent_statuses(ctx: Ctx) -> Reply:
     """Live state of each agent of the queue."""
-    agents = [item for _, item in ctx.service.store.items("queue_agent_state", _ext(ctx).id)]
+    agents = [item for _, item in ctx.service.store.items("queue_agent_state", ext_of(ctx).id)]
     return Reply(200, [ctx.answer(a) for a in agents])
 
 
 def queue_caller_statuses(ctx: Ctx) -> Reply:
     """Live state of each caller waiting in the queue."""
-    callers = [item for _, item in ctx.service.store.items("queue_caller", _ext(ctx).id)]
+    callers = [item for _, item in ctx.service.store.items("queue_caller", ext_of(ctx).id)]
     return Reply(200, [ctx.answer(c) for c in callers])
 
 
 SPECIAL: dict[str, Handler] = {
-    name: func for name, func in globals().items()
-    if callable(func) and getattr(func, "__module__", "") == __name__ and not name.startswith("_")
-    and name not in ("now_gmt",)
+    "registration_list": registration_list, "registration_get": registration_get,
+    "registration_delete_all": registration_delete_all, "registration_delete": registration_delete,
+    "callback": callback, "current_calls_list": current_calls_list, "current_call_get": current_call_get,
+    "current_call_control": current_call_control, "current_call_hangup": current_call_hangup,
+    "speech_to_text": speech_to_text, "valet_park": valet_park, "event_subscribe": event_subscribe,
+    "event_list": event_list, "event_get": event_get, "event_update": event_update, "event_delete": event_delete,
+    "event_delete_all": event_delete_all, "chat_update": chat_update, "chat_delete": chat_delete,
+    "conference_status_get": conference_status_get, "conference_status_put": conference_status_put,
+    "fax_send": fax_send, "fax_update": fax_update, "record_list": record_list, "record_stats": record_stats,
+    "ivr_scheme": ivr_scheme, "ivr_options_list": ivr_options_list, "ivr_option_create": ivr_option_create,
+    "ivr_option_delete": ivr_option_delete, "queue_members_list": queue_members_list,
+    "queue_member_create": queue_member_create, "queue_member_get": queue_member_get,
+    "queue_member_update": queue_member_update, "queue_member_delete": queue_member_delete,
+    "queue_status": queue_status, "queue_agent_statuses": queue_agent_statuses,
+    "queue_caller_statuses": queue_caller_statuses,
 }
 HANDLERS: dict[str, Handler] = {**GENERIC, **SPECIAL}
