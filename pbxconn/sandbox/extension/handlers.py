@@ -16,18 +16,8 @@ from pbxconn.sandbox.extension.errors import ApiError
 from pbxconn.sandbox.extension.shape import answer, with_defaults
 
 if TYPE_CHECKING:
-    from pbxconn.sandbox.extension.app import Service
     from pbxconn.sandbox.extension.oauth import App
-
-
-@dataclass(frozen=True)
-class Ext:
-    """The extension a request addresses."""
-
-    id: int
-    name: str
-    type: str
-    data: dict[str, Any]
+    from pbxconn.sandbox.extension.service import Ext, Service
 
 
 @dataclass

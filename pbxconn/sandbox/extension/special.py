@@ -3,23 +3,19 @@ IVR options, faxes and recordings."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pbxconn.sandbox.extension import parse
 from pbxconn.sandbox.extension.errors import ApiError
 from pbxconn.sandbox.extension.handlers import (GENERIC, Ctx, Handler, Reply, check_parents, ext_of, new_uuid,
                                                 not_found, page)
+from pbxconn.sandbox.extension.service import now_gmt
 from pbxconn.sandbox.extension.shape import with_defaults
 
 CURRENT_CALL = "current_call"
 RECORD = "record"
 MEMBERSHIP_SCOPE = {"local": "local", "remote": "remote"}
-
-
-def now_gmt() -> str:
-    """The time as the service writes it: YYYY-MM-DD HH:MM:SS (UTC)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # --- SIP registrations --------------------------------------------------------------------
