@@ -42,6 +42,7 @@ def serve(family: str, host: str, port: int, db_path: str, seed_value: int, api_
     """
     from pbxconn.sandbox.server import bind, url_of
 
+    _check_db(db_path)
     try:
         sock = bind(host, port)
     except OSError as exc:
@@ -55,6 +56,18 @@ def serve(family: str, host: str, port: int, db_path: str, seed_value: int, api_
     click.echo("Stop with Ctrl-C.", err=True)
     server.run(sockets=[sock])
     return int(ExitCode.OK)
+
+
+def _check_db(db_path: str) -> None:
+    """The SQLite file can be opened (or created): a usage error naming the path otherwise."""
+    import sqlite3
+
+    if db_path == ":memory:":
+        return
+    try:
+        sqlite3.connect(db_path).close()
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot open the SQLite database {db_path!r}: {exc}", location="--db") from None
 
 
 def _pbx_server(url: str, db_path: str, seed_value: int, api_keys: tuple[str, ...], rate_limit: str,

@@ -296,3 +296,16 @@ def test_form_values_that_are_json_containers_are_not_fax_numbers(api: httpx.Cli
         assert answer.status_code == 400, value
     assert api.post("/extension/100/fax/out/", data={"dst_num": "37060000001"},
                     files={"file": ("f.pdf", b"%PDF")}).status_code == 201
+
+
+@pytest.mark.parametrize("family", ["pbx", "extension"])
+def test_a_database_path_that_cannot_be_opened_is_a_usage_error(family: str, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no-such-folder" / "x.db"
+    proc = subprocess.run([sys.executable, "-m", "pbxconn", "sandbox", "serve", "--family", family, "--port", "0",
+                           "--db", str(missing)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("pbxconn: error: --db: cannot open the SQLite database") and str(missing) in proc.stderr
+    assert "Traceback" not in proc.stderr
