@@ -81,7 +81,9 @@ def form_params(s: CatalogSchemas, form: dict[str, Any], where: Where) -> list[d
     required = set(form.get("required", []))
     for name, spec in form["properties"].items():
         spec = s.resolve_field(spec, (where[0], where[1] + ["properties", name]))
-        out.append({"name": name, "in": "formData", "required": name in required, "type": spec["type"],
-                    "description": spec["description"], "x-ms-summary": spec["title"],
-                    "x-ms-visibility": spec.get("visibility", "important")})
+        param = {"name": name, "in": "formData", "required": name in required, "type": spec["type"],
+                 **constraints(spec)}
+        param.update({"description": spec["description"], "x-ms-summary": spec["title"],
+                      "x-ms-visibility": spec.get("visibility", "important")})
+        out.append(param)
     return out

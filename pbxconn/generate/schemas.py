@@ -25,9 +25,9 @@ def pascal(name: str) -> str:
 
 
 def constraints(spec: dict[str, Any]) -> dict[str, Any]:
-    """The format, enum and default of a catalog field or parameter, in Swagger's key order."""
+    """The format, enum, default and pattern of a catalog field or parameter, in Swagger's key order."""
     out: dict[str, Any] = {}
-    for key in ("format", "enum", "default"):
+    for key in ("format", "enum", "default", "pattern"):
         if key in spec:
             out[key] = list(spec[key]) if key == "enum" else spec[key]
     return out

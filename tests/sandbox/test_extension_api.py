@@ -290,11 +290,13 @@ def test_ids_too_large_to_exist_are_404(api: httpx.Client, path: str) -> None:
     assert answer.status_code == 404, answer.text
 
 
-def test_form_values_that_are_json_containers_are_not_fax_numbers(api: httpx.Client) -> None:
-    for value in ("null", "{}", '{"n": 1}', "[1]"):
+def test_a_fax_goes_to_an_international_number_only(api: httpx.Client) -> None:
+    """A form has no types: a client's null, object or number arrives as text, and only the E.164
+    rule tells them from a number."""
+    for value in ("null", "{}", '{"n": 1}', "[1]", "12345", "-2.42710605863465e+214", "+0123456"):
         answer = api.post("/extension/100/fax/out/", data={"dst_num": value}, files={"file": ("f.pdf", b"%PDF")})
         assert answer.status_code == 400, value
-    assert api.post("/extension/100/fax/out/", data={"dst_num": "37060000001"},
+    assert api.post("/extension/100/fax/out/", data={"dst_num": "+37060000001"},
                     files={"file": ("f.pdf", b"%PDF")}).status_code == 201
 
 

@@ -80,17 +80,6 @@ def query_values(pairs: Iterable[tuple[str, str]], declared: Mapping[str, Field]
     return out
 
 
-def json_container(text: str) -> bool:
-    """Whether a form value is JSON null, an object or an array: what clients send for a value that
-    is not text (a form has no types), so it cannot stand for a text field."""
-    if not text.strip() or text.strip()[0] not in "{[n":
-        return False
-    try:
-        return isinstance(json.loads(text), (dict, list, type(None)))
-    except ValueError:
-        return False
-
-
 def json_body(raw: bytes) -> Any:
     """The parsed JSON of a request body; 400 when it is not JSON."""
     try:

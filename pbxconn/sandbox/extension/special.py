@@ -3,6 +3,7 @@ IVR options, faxes and recordings."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ from pbxconn.sandbox.extension.service import now_gmt
 from pbxconn.sandbox.extension.shape import with_defaults
 
 CURRENT_CALL = "current_call"
+# The emulator's reading: a fax goes to an international number (E.164: +, then 7 to 15 digits).
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 RECORD = "record"
 MEMBERSHIP_SCOPE = {"local": "local", "remote": "remote"}
 
@@ -214,8 +217,8 @@ def fax_send(ctx: Ctx) -> Reply:
     dst = ctx.form.get("dst_num")
     if not isinstance(dst, str):
         raise parse.bad("dst_num is required")
-    if parse.json_container(dst):
-        raise parse.bad("dst_num must be a number, not a JSON value")
+    if not E164.fullmatch(dst):
+        raise parse.bad("dst_num must be an international number such as +37060000001")
     if ctx.form.get("file") is None:
         raise parse.bad("file is required")
     fax_id = ctx.service.store.next_id(ctx.kind.name)
