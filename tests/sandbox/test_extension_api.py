@@ -311,3 +311,29 @@ def test_a_database_path_that_cannot_be_opened_is_a_usage_error(family: str, tmp
     assert proc.returncode == 2
     assert proc.stderr.startswith("pbxconn: error: --db: cannot open the SQLite database") and str(missing) in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_an_expired_token_is_401_and_a_refresh_token_gets_a_new_one() -> None:
+    import time
+
+    short = start_sandbox("--rate-limit", "0", "--token-seconds", "1", family="extension")
+    try:
+        answer = httpx.get(short.url + "/oauth/authorize", params={
+            "response_type": "code", "client_id": "sandbox-public", "redirect_uri": "http://127.0.0.1/callback"},
+            follow_redirects=False, trust_env=False)
+        code = dict(parse_qsl(answer.headers["location"].split("?", 1)[1]))["code"]
+        tokens = httpx.post(short.url + "/oauth/token", data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1/callback",
+            "client_id": "sandbox-public", "client_secret": "sandbox-public-secret"}, trust_env=False).json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert httpx.get(short.api + "/extension/100/agent/", headers=bearer, trust_env=False).status_code == 200
+        time.sleep(1.2)
+        expired = httpx.get(short.api + "/extension/100/agent/", headers=bearer, trust_env=False)
+        assert expired.status_code == 401 and expired.json()["status"] == "unauthorized"
+        renewed = httpx.post(short.url + "/oauth/token", data={
+            "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "sandbox-public",
+            "client_secret": "sandbox-public-secret"}, trust_env=False).json()
+        fresh = {"Authorization": f"Bearer {renewed['access_token']}"}
+        assert httpx.get(short.api + "/extension/100/agent/", headers=fresh, trust_env=False).status_code == 200
+    finally:
+        short.stop()
