@@ -61,3 +61,17 @@ def test_the_emulators_read_no_catalog_and_no_spec(repo):
         text = path.read_text("utf-8")
         for marker in ("catalog/", '"catalog"', "apiDefinition", "swagger", "../shared"):
             assert marker not in text, f"{path.relative_to(repo)} mentions {marker}"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(debug, repo):
+    """--debug only adds a traceback: a usage error exits 2 with its one-line message either way."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "pbxconn", *(["--debug"] if debug else []), "build", "--root", str(repo),
+            "--carrier", "nope", "--check"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("pbxconn: error: unknown carrier nope")
+    assert ("Traceback (most recent call last)" in proc.stderr) is debug

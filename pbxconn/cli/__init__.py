@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import traceback
 
 import click
 
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="pbxconn", standalone_mode=False)
     except PbxconnError as exc:
         if debug:
-            raise
+            traceback.print_exc()
         click.echo(f"pbxconn: error: {exc}", err=True)
         sys.exit(int(exc.exit_code))
     except click.exceptions.Abort:
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except Exception as exc:  # a bug: still one line, unless --debug asks for the traceback
         if debug:
-            raise
+            traceback.print_exc()
         click.echo(f"pbxconn: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                    err=True)
         sys.exit(int(ExitCode.USAGE))
