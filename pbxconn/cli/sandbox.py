@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
 
 from pbxconn.core.errors import InputError, PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.sandbox.ratelimit import DEFAULT as DEFAULT_RATE_LIMIT
+
+
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def _e164(param: click.Parameter, value: str | None) -> str | None:
+    """The option's value when it is an E.164 number (+ and 7 to 15 digits)."""
+    if value is not None and not E164.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not an E.164 number such as +37060000001", param=param)
+    return value
 
 
 @click.group()
@@ -111,8 +122,10 @@ def _extension_server(url: str, db_path: str, seed_value: int, rate_limit: str |
 @click.option("--outcome", type=click.Choice(["answered", "missed", "voicemail", "transferred"]), default="answered",
               show_default=True)
 @click.option("--direction", type=click.Choice(["in", "out"]), default="in", show_default=True)
-@click.option("--caller", default=None, help="Calling number (E.164).")
-@click.option("--destination", default=None, help="Called number (E.164).")
+@click.option("--caller", default=None, callback=lambda ctx, param, value: _e164(param, value),
+              help="Calling number (E.164, e.g. +37060000001).")
+@click.option("--destination", default=None, callback=lambda ctx, param, value: _e164(param, value),
+              help="Called number (E.164).")
 @click.option("--contact-id", type=int, default=None, help="Employee handling the call.")
 @click.option("--transfer-to", type=int, default=None, help="Employee a transferred call goes to.")
 @click.option("--recorded", is_flag=True, help="Record the call (answered or transferred only).")

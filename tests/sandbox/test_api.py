@@ -168,3 +168,14 @@ def test_simulate_cli_drives_a_running_sandbox(sandbox: Sandbox) -> None:
         capture_output=True, text=True, timeout=30,
     )
     assert refused.returncode == 2 and "403" in refused.stderr
+
+
+@pytest.mark.parametrize("option", ["--caller", "--destination"])
+def test_simulate_refuses_a_number_that_is_not_e164(option: str) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "pbxconn", "sandbox", "simulate", "--url", "http://127.0.0.1:9",
+                           option, "notanumber"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert f"Invalid value for '{option}'" in proc.stderr and "E.164" in proc.stderr
