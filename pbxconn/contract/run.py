@@ -101,6 +101,17 @@ def resolve_spec(carrier: str, spec: Path | None, root: Path) -> Path:
     return path
 
 
+def _check_reachable(base: str) -> None:
+    """One clear usage error before the run when the API cannot be reached at all."""
+    import httpx
+
+    try:
+        httpx.get(base, timeout=10, trust_env=False)
+    except httpx.TransportError as exc:
+        raise InputError(f"cannot connect to {base}: {exc}", location="--base-url",
+                         hint="check the URL and that the API is up; without --base-url a local emulator is used") from None
+
+
 def api_base(root_url: str, spec: dict[str, Any]) -> str:
     """The spec's basePath appended to a service root, unless the URL already ends with it."""
     base_path = "/" + str(spec.get("basePath", "/")).strip("/")
@@ -120,6 +131,7 @@ def run_contract(
     if base_url is not None:
         if not api_key:
             raise InputError("--base-url needs --api-key")
+        _check_reachable(api_base(base_url, spec))
         return _run(spec_path, spec, api_base(base_url, spec), api_key, max_examples, seed, webhook_check=None)
     from pbxconn.sandbox.process import PREFIXES, start_sandbox
 

@@ -139,3 +139,12 @@ def test_a_spec_of_an_api_no_emulator_serves_is_refused_before_any_sandbox_start
     assert proc.returncode == 2
     assert f"{path}: the local emulators serve /api/v2/, /api/ver1.0/" in proc.stderr
     assert "'/api/v9/'" in proc.stderr and "--base-url" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_unreachable_live_api_is_one_usage_error_before_the_run(repo):
+    proc = subprocess.run([sys.executable, "-m", "pbxconn", "contract", "--carrier", "tele2",
+                           "--base-url", "http://127.0.0.1:9", "--api-key", "k"],
+                          cwd=repo, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("pbxconn: error: --base-url: cannot connect to http://127.0.0.1:9/api/v2")
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
