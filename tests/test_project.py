@@ -75,3 +75,19 @@ def test_debug_adds_the_traceback_and_keeps_the_exit_code(debug, repo):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1].startswith("pbxconn: error: unknown carrier nope")
     assert ("Traceback (most recent call last)" in proc.stderr) is debug
+
+
+def test_commands_find_the_project_root_from_a_subfolder(repo):
+    """build, contract and deploy work from any folder inside the project, as git does."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "pbxconn", *args], cwd=repo / "docs",
+                              capture_output=True, text=True, timeout=120)
+
+    built = run("build", "--check")
+    assert built.returncode == 0, built.stderr
+    # the spec is found (the run then stops at the unreachable API, not at "run pbxconn build first")
+    contract = run("contract", "--carrier", "tele2", "--base-url", "http://127.0.0.1:9", "--api-key", "k")
+    assert contract.returncode == 2 and "cannot connect to" in contract.stderr, contract.stderr

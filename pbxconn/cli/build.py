@@ -9,9 +9,17 @@ import click
 
 from pbxconn.core.exitcodes import ExitCode
 
+def _root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    from pbxconn.core.project import find_root
+
+    return find_root(value)
+
+
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Project root holding carriers/, catalog/, templates/ and connectors/.")
+    callback=_root,
+    help="Project root holding carriers/, catalog/, templates/ and connectors/ (default: the current folder "
+         "or the nearest one above it that holds carriers/).")
 
 
 @click.command()

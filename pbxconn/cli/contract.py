@@ -23,7 +23,9 @@ def contract(carrier: str, spec: Path | None, base_url: str | None, api_key: str
     from pbxconn.contract.run import resolve_spec, run_contract
     from pbxconn.core.atomic import write_file
 
-    path = resolve_spec(carrier, spec, Path.cwd())
+    from pbxconn.core.project import find_root
+
+    path = resolve_spec(carrier, spec, find_root(Path.cwd()))
     report = run_contract(path, base_url=base_url, api_key=api_key, max_examples=max_examples, seed=seed)
     click.echo(report.summary())
     if junit is not None:

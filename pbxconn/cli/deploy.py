@@ -114,7 +114,8 @@ def _oauth_secret(plan, env_name: str, dry_run: bool):
 @click.option("--secret-env", metavar="NAME", default=SECRET_ENV, show_default=True,
               help="Environment variable holding the OAuth client secret (asked for on a terminal when unset).")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project root holding carriers/ and connectors/.")
+              show_default=True, help="Project root holding carriers/ and connectors/ (default: the current folder "
+                                      "or the nearest one above it that holds carriers/).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds paconn may run.")
 def deploy(carrier: str, environment: str | None, connector_id: str | None, power_apps_url: str | None,
            dry_run: bool, remote_validate: bool, secret_env: str, root: Path, timeout: float) -> int:
@@ -131,8 +132,10 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
     from pbxconn.deploy.paconn import PaconnFailedError, display_command
     from pbxconn.deploy.secret import check_env_name
 
+    from pbxconn.core.project import find_root
+
     check_env_name(secret_env)
-    target = run.locate(root, carrier)
+    target = run.locate(find_root(root), carrier)
     findings = _local_findings(target.package, target.root)
     if remote_validate:
         return _remote_validate(target, findings, power_apps_url, dry_run, timeout)

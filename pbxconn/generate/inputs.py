@@ -65,8 +65,8 @@ def carrier_paths(root: Path) -> list[Path]:
     """Every carriers/*.yaml under the project root, sorted by id."""
     folder = root / "carriers"
     if not folder.is_dir():
-        raise InputError("no carriers/ folder here; run pbxconn from the project root or pass --root",
-                         location=str(root))
+        raise InputError("no carriers/ folder here or in any folder above; run pbxconn inside a project "
+                         "or pass --root", location=str(root))
     return sorted(folder.glob("*.yaml"))
 
 
