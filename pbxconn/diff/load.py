@@ -77,7 +77,9 @@ def _load_git(spec: str, cwd: Path) -> Package:
         return Package(PurePosixPath(path).parent, spec, {"swagger": read_source("swagger", spec, data)}, "file")
     if kind_name != "tree":
         raise InputError(f"{path!r} in revision {rev} is a {kind_name}, not a folder or file", location=spec)
-    listing = _git(cwd, "ls-tree", "--name-only", object_name).stdout.decode("utf-8", "replace").splitlines()
+    # --full-tree: in a subfolder ls-tree would list only the entries under that subfolder's name
+    listed = _git(cwd, "ls-tree", "--full-tree", "--name-only", object_name).stdout
+    listing = listed.decode("utf-8", "replace").splitlines()
     files: dict[str, bytes] = {}
     for name in sorted(listing):
         if role_of(name) in COMPARED_ROLES:

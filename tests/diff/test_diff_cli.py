@@ -163,6 +163,16 @@ def test_git_reference_to_the_previous_commit(tmp_path: Path, monkeypatch, capsy
     assert findings_of(capsys, "git:HEAD:pkg/apiDefinition.swagger.json", "pkg/apiDefinition.swagger.json") == (0, [])
 
 
+def test_git_paths_mean_the_same_from_a_subfolder(tmp_path: Path, monkeypatch, capsys) -> None:
+    """PATH is relative to the repository root wherever diff runs; `./` makes it relative to the cwd."""
+    git_repo(tmp_path)
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "docs")
+    code, found = findings_of(capsys, "git:HEAD~1:pkg", "../pkg")
+    assert code == 1 and [f["code"] for f in found] == ["OperationRemoved"]
+    assert findings_of(capsys, "git:HEAD:./../pkg", "../pkg") == (0, [])
+
+
 def test_git_path_missing_in_that_revision(tmp_path: Path, monkeypatch, capsys) -> None:
     git_repo(tmp_path)
     monkeypatch.chdir(tmp_path)
