@@ -93,6 +93,11 @@ def canonical_json(data: Any) -> bytes:
     return (json.dumps(data, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _readable(message: str) -> str:
+    """Jinja's message in the model's terms: templates see frozen mappings, not 'mappingproxy objects'."""
+    return message.replace("'mappingproxy object' has no attribute", "the model has no value named")
+
+
 def _shown(templates: Path, filename: str) -> str:
     """templates/<relative path> of a template file (or of a template name)."""
     path = Path(filename)
@@ -129,7 +134,8 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise InputError(f"template {exc.name} does not exist", location=f"templates/{name}") from None
         except jinja2.TemplateError as exc:
-            raise InputError(f"template error: {exc.message}", location=_template_location(exc, self.templates, name)) from None
+            raise InputError(f"template error: {_readable(exc.message or '')}",
+                             location=_template_location(exc, self.templates, name)) from None
         except Exception as exc:  # a filter or macro failed on the data
             raise InputError(f"template error: {exc}", location=_template_location(exc, self.templates, name)) from None
         return out.rstrip("\n") + "\n"  # exactly one newline at the end, whatever the template

@@ -70,7 +70,7 @@ def test_a_template_error_names_the_template_file_and_line(project, edit):
     result = run(project)
     assert result.returncode == 2
     assert "templates/Readme.md.j2:5" in result.stderr, result.stderr
-    assert "publisher_name" in result.stderr
+    assert "the model has no value named 'publisher_name'" in result.stderr
     assert snapshot(project) == before
 
 
