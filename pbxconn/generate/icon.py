@@ -16,8 +16,8 @@ def check_icon(data: bytes, brand_color: str, where: str) -> None:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except Exception as exc:
-        raise InputError(f"icon is not a readable image ({exc})", location=where) from None
+    except Exception:  # PIL's messages name an in-memory buffer, which tells the user nothing
+        raise InputError("icon is not a readable PNG image (its format cannot be recognised)", location=where) from None
     if image.format != "PNG":
         raise InputError(f"icon must be a PNG, not {image.format}", location=where)
     if image.size != ICON_SIZE:

@@ -55,6 +55,9 @@ def load_carrier(path: Path, root: Path) -> Carrier:
     check(source, "carrier")
     if source.data["id"] != path.stem:
         raise source.error(["id"], f"id {source.data['id']!r} must equal the file name {path.stem!r}")
+    if not source.data["title"].isascii():
+        raise source.error(["title"], f"{source.data['title']!r} is not plain English text; Microsoft certifies "
+                                      "connectors whose titles are in English (ASCII letters)")
     icon = path.parent / source.data["icon"]["file"]
     if not icon.is_file():
         raise source.error(["icon", "file"], f"icon file {_display(icon, root)} does not exist")
@@ -81,7 +84,23 @@ def load_carriers(root: Path, ids: list[str] | None = None) -> list[Carrier]:
         paths = {i: paths[i] for i in ids}
     if not paths:
         raise InputError("no carrier files in carriers/", location=str(root / "carriers"))
-    return [load_carrier(p, root) for p in paths.values()]
+    carriers = [load_carrier(p, root) for p in paths.values()]
+    check_distinct(carriers)
+    return carriers
+
+
+def check_distinct(carriers: list[Carrier]) -> None:
+    """No two carriers share a title, a host or an icon: each publishes its own connector."""
+    for keypath in (["title"], ["host"], ["icon", "file"]):
+        seen: dict[str, Carrier] = {}
+        for carrier in carriers:
+            value = carrier.data
+            for key in keypath:
+                value = value[key]
+            first = seen.setdefault(str(value).lower(), carrier)
+            if first is not carrier:
+                raise carrier.source.error(keypath, f"{value!r} is already the {'.'.join(keypath)} of "
+                                                    f"{first.source.where(keypath)}; each carrier needs its own")
 
 
 def load_catalog(root: Path, family: str) -> Catalog:

@@ -23,6 +23,12 @@ def snapshot(project):
 
 CASES = [
     # (file, old, new, expected location prefix, expected words in the message)
+    ("carriers/lmt.yaml", "host: zvanuparvaldnieks.lmt.lv", "host: mobili-stotele.tele2.lt",
+     "carriers/tele2.yaml:9:", ["host", "already the host of carriers/lmt.yaml:9:1"]),
+    ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: Mobili Stotele",
+     "carriers/tele2.yaml:5:", ["title", "already the title of carriers/lmt.yaml:5:1"]),
+    ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: Zvanu Pārvaldnieks",
+     "carriers/lmt.yaml:5:", ["title", "not plain English"]),
     ("carriers/tele2.yaml", "host: mobili-stotele.tele2.lt", "host: https://mobili-stotele.tele2.lt",
      "carriers/tele2.yaml:9:", ["host", "bare host name"]),
     ("carriers/tele2.yaml", 'brand_color: "#31ab3d"', 'brand_color: "green"',
@@ -90,6 +96,14 @@ def test_an_icon_of_the_wrong_size_or_colour_is_refused(project):
     Image.new("RGB", (230, 230), "#ffffff").save(project / "carriers/icons/tele2.png")
     result = run(project)
     assert result.returncode == 2 and "#ffffff" in result.stderr and "#31ab3d" in result.stderr
+
+
+def test_an_unreadable_icon_is_named_without_python_internals(project):
+    (project / "carriers/icons/tele2.png").write_bytes(b"not a png")
+    result = run(project)
+    assert result.returncode == 2
+    assert "carriers/icons/tele2.png" in result.stderr and "not a readable PNG image" in result.stderr
+    assert "BytesIO" not in result.stderr
 
 
 def test_a_validation_error_writes_nothing(project, edit):
