@@ -13,6 +13,8 @@ from pbxconn.contract.checks import Failure, webhook_payloads_match_notification
 from pbxconn.core.errors import InputError, PbxconnError
 
 SANDBOX_KEY = "contract-key"
+# Lines of a failure shown under it in the terminal (the JUnit report keeps the whole message).
+DETAIL_PREFIXES = ("Schema at", "Expected", "Documented", "Invalid component", "Hint", "request:", "response:")
 
 
 @dataclass
@@ -59,10 +61,13 @@ class ContractReport:
             lines.append(f"{mark}  {label}  ({result.cases} cases)")
             seen = set()
             for failure in result.failures:
-                first = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-                if (failure.check, first) not in seen:
-                    seen.add((failure.check, first))
-                    lines.append(f"      {failure.check}: {first}")
+                text = failure.message.strip().splitlines() or [""]
+                if (failure.check, text[0]) not in seen:
+                    seen.add((failure.check, text[0]))
+                    lines.append(f"      {failure.check}: {text[0]}")
+                    # what was sent and answered, and where the schema disagreed: enough to reproduce
+                    details = [line.strip() for line in text[1:] if line.strip().startswith(DETAIL_PREFIXES)]
+                    lines += [f"          {line[:200]}" for line in details]
         if self.webhook_counts:
             delivered = sum(self.webhook_counts.values())
             lines.append(f"webhook payloads: {delivered} delivered to {len(self.webhook_counts)} webhook triggers, each validated")

@@ -61,6 +61,9 @@ def test_a_spec_that_misdescribes_the_service_fails(carrier: str, tmp_path: Path
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "FAIL  GET /extension/{extension_id}/agent/" in proc.stdout
     assert "response_schema_conformance" in proc.stdout
+    # the terminal shows where the schema disagreed and the request that showed it
+    assert "Schema at /definitions/Agent/properties/name" in proc.stdout
+    assert re.search(r"request: GET http://127\.0\.0\.1:\d+/api/ver1\.0/extension/100/agent/", proc.stdout)
 
 
 @pytest.mark.parametrize("carrier", CARRIERS)
