@@ -14,11 +14,27 @@ EXPECTED_FILES = {
 }
 
 
-def test_two_renders_are_byte_identical(project):
-    first = {p.carrier: p.files for p in render_all(project)}
-    second = {p.carrier: p.files for p in render_all(project)}
-    assert first == second
-    assert set(first) == {path.stem for path in (project / "carriers").glob("*.yaml")}
+def test_builds_in_two_processes_with_different_hash_seeds_are_byte_identical(project, tmp_path):
+    """Set and dict iteration that leaked into the output would differ between hash seeds."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    trees = []
+    for seed in ("1", "2"):
+        root = tmp_path / f"seed{seed}"
+        shutil.copytree(project, root)
+        shutil.rmtree(root / "connectors")
+        (root / "connectors").mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "pbxconn", "build", "--root", str(root)],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        out = root / "connectors"
+        trees.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]
+    assert {name.split("/")[0] for name in trees[0]} == {p.stem for p in (project / "carriers").glob("*.yaml")}
 
 
 def _carriers(repo):
