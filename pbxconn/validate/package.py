@@ -16,6 +16,7 @@ from pbxconn.core.findings import Severity
 from pbxconn.core.pointer import from_pointer
 from pbxconn.core.refs import RefError, follow
 from pbxconn.core.sourcemap import SourceMap, byte_position
+from pbxconn.validate import jsonerrors
 from pbxconn.validate.rule import (
     FileRole,
     OperationNode,
@@ -146,7 +147,9 @@ def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        problems.append(ParseProblem("InvalidJson", f"invalid JSON: {exc.msg}", exc.lineno, exc.colno))
+        message, offset = jsonerrors.describe(text, exc)
+        line, column = SourceMap(text).position(offset)
+        problems.append(ParseProblem("InvalidJson", f"invalid JSON: {message}", line, column))
         return None
     except _BareConstant as exc:
         offset = next((m.start(1) for m in _BARE_CONSTANT.finditer(text) if m.group(1)), 0)

@@ -41,13 +41,13 @@ def test_broken_json_exit_1_with_position_in_every_format(tmp_path):
     pkg = _package(tmp_path / "p", b'{\n  "swagger": "2.0",\n}')
     text = run("validate", pkg, "--select", "Structure")
     assert text.returncode == 1
-    assert f"{pkg / 'apiDefinition.swagger.json'}:3:1: error InvalidJson" in text.stdout
+    assert f"{pkg / 'apiDefinition.swagger.json'}:2:19: error InvalidJson invalid JSON: trailing comma" in text.stdout
     assert text.stdout.splitlines()[-1] == "2 files, 1 error, 0 warnings"
     doc = json.loads(run("validate", pkg, "--format", "json").stdout)
     hit = [f for f in doc["findings"] if f["code"] == "InvalidJson"]
-    assert (hit[0]["line"], hit[0]["column"]) == (3, 1) and doc["summary"]["errors"] >= 1
+    assert (hit[0]["line"], hit[0]["column"]) == (2, 19) and doc["summary"]["errors"] >= 1
     gh = run("validate", pkg, "--format", "github", "--select", "InvalidJson").stdout
-    assert gh.startswith("::error file=") and ",line=3,col=1,title=InvalidJson::" in gh
+    assert gh.startswith("::error file=") and ",line=2,col=19,title=InvalidJson::" in gh
     out = tmp_path / "report.sarif"
     result = run("validate", pkg, "--format", "sarif", "--output", out)
     assert result.returncode == 1 and result.stdout == ""

@@ -18,7 +18,7 @@ def _problems(pkg, role):
 def test_trailing_comma_is_reported_at_its_position_and_other_files_still_load():
     swagger = b'{\n  "swagger": "2.0",\n  "info": {"title": "x",}\n}'
     pkg = Package.from_files({"apiDefinition.swagger.json": swagger, "apiProperties.json": GOOD_PROPS}, "c")
-    assert _problems(pkg, "swagger") == [("InvalidJson", 3, 25)]
+    assert _problems(pkg, "swagger") == [("InvalidJson", 3, 24)]  # at the trailing comma
     assert pkg.swagger is None
     assert pkg.properties is not None and len(pkg.policies) == 1
 
@@ -156,3 +156,18 @@ def test_load_folder_and_single_file(shared):
     single = Package.load(folder / "apiDefinition.swagger.json")
     assert set(single.files) == {"swagger"} and single.kind == "file"
     assert single.file_label("swagger") == str(folder / "apiDefinition.swagger.json")
+
+
+@pytest.mark.parametrize("raw, message, position", [
+    (b'{"a": [1, 2,]}', "trailing comma: the last member of an array", (1, 12)),
+    (b'{"a": 1 "b": 2}', "missing comma between two members or values", (1, 9)),
+    (b'{"a": "x', "unterminated string", (1, 7)),
+    (b"{'a': 1}", "a property name must be a string in double quotes", (1, 2)),
+    (b'{"a" 1}', "missing ':' after a property name", (1, 6)),
+    (b'{"a": 1} x', "text after the end of the JSON document", (1, 10)),
+])
+def test_json_syntax_errors_are_named_for_people_where_they_are_fixed(raw, message, position):
+    pkg = Package.from_files({"apiDefinition.swagger.json": raw}, "c")
+    (problem,) = pkg.files["swagger"].problems
+    assert problem.message == f"invalid JSON: {message}" or problem.message.startswith(f"invalid JSON: {message}")
+    assert (problem.line, problem.column) == position
