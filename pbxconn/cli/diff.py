@@ -10,7 +10,9 @@ from pbxconn import __version__
 from pbxconn.cli.output import emit, use_color
 from pbxconn.core.exitcodes import ExitCode
 
-FORMATS = ("text", "json", "sarif", "github")
+from pbxconn.report import REPORTERS
+
+FORMATS = tuple(REPORTERS)
 
 
 @click.command()

@@ -13,7 +13,9 @@ from pbxconn.cli.output import emit, use_color
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Severity
 
-FORMATS = ("text", "json", "sarif", "github")
+from pbxconn.report import REPORTERS
+
+FORMATS = tuple(REPORTERS)
 
 
 def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:

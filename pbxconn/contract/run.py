@@ -11,6 +11,7 @@ from typing import Any
 
 from pbxconn.contract.checks import Failure, webhook_payloads_match_notification_content
 from pbxconn.core.errors import InputError, PbxconnError
+from pbxconn.core.swagger import SWAGGER_NAME
 
 SANDBOX_KEY = "contract-key"
 # Lines of a failure shown under it in the terminal (the JUnit report keeps the whole message).
@@ -100,7 +101,7 @@ class ContractReport:
 
 def resolve_spec(carrier: str, spec: Path | None, root: Path) -> Path:
     """The spec to test: `--spec`, else `connectors/<carrier>/apiDefinition.swagger.json`."""
-    path = spec or root / "connectors" / carrier / "apiDefinition.swagger.json"
+    path = spec or root / "connectors" / carrier / SWAGGER_NAME
     if not path.is_file():
         raise InputError(f"no connector spec at {path}", hint="run `pbxconn build` first, or pass --spec")
     return path

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from pbxconn.core.errors import InputError
+from pbxconn.core.swagger import HTTP_METHODS
 
 SCRIPT_FILES = ("script.csx", "connector-script.csx", "script.cs")
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 
 
@@ -68,7 +68,7 @@ class Connector:
         for path, item in paths.items() if isinstance(paths, dict) else ():
             if not isinstance(item, dict):
                 continue
-            for method in METHODS:
+            for method in HTTP_METHODS:
                 op = item.get(method)
                 if isinstance(op, dict) and isinstance(op.get("operationId"), str):
                     out.append(Operation(op["operationId"], method.upper(), path, op))

@@ -11,13 +11,13 @@ from typing import Any, Callable, Iterable, Sequence
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Finding, Severity, sort_findings
 from pbxconn.core.pointer import to_pointer
+from pbxconn.core.swagger import PROPERTIES_NAME, SWAGGER_NAME
 from pbxconn.validate.config import Config
 from pbxconn.validate.package import Package, pause_gc, resume_gc
 from pbxconn.validate.registry import INTERNAL_CATEGORY, INTERNAL_CODE, load_rules
 from pbxconn.validate.rule import Rule, Violation
 
 SUBJECTS = ("package", "operation", "parameter", "response", "schema", "policy", "script")
-SWAGGER_NAME = "apiDefinition.swagger.json"
 
 Progress = Callable[[int, int], None]
 
@@ -207,7 +207,7 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
         if path.is_file():
             out.append(path)
         elif path.is_dir():
-            if (path / SWAGGER_NAME).is_file() or (path / "apiProperties.json").is_file():
+            if (path / SWAGGER_NAME).is_file() or (path / PROPERTIES_NAME).is_file():
                 out.append(path)
                 continue
             found = sorted({p.parent for p in path.rglob(SWAGGER_NAME) if p.is_file()})

@@ -16,6 +16,7 @@ from pbxconn.core.findings import Severity
 from pbxconn.core.pointer import from_pointer
 from pbxconn.core.refs import RefError, follow
 from pbxconn.core.sourcemap import SourceMap, byte_position
+from pbxconn.core.swagger import HTTP_METHODS  # also imported from here by the rules
 from pbxconn.validate import jsonerrors
 from pbxconn.validate.rule import (
     FileRole,
@@ -36,7 +37,6 @@ FILENAMES: dict[str, str] = {
     "icon": "icon.png",
 }
 JSON_ROLES = ("swagger", "properties", "settings")
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 BOM = b"\xef\xbb\xbf"
 _UNRESOLVED = object()
 _BARE_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')

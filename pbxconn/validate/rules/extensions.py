@@ -9,6 +9,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
+from pbxconn.core.swagger import HTTP_METHODS
 from pbxconn.validate.rule import OperationNode, Rule, Violation, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +101,6 @@ ALLOWED_VALUES: dict[str, tuple[set, str]] = {
     "x-ms-localizeDefaultValue": (_BOOL, "a JSON boolean"),
     "x-ms-require-user-confirmation": (_BOOL, "a JSON boolean"),
 }
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 # Keys whose values are data (examples, defaults), not document structure.
 _DATA_KEYS = frozenset({"example", "examples", "x-example", "default", "enum", "x-ms-test-value"})
 
@@ -186,7 +186,7 @@ def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
         if type(node) is not dict:
             return
         report("path", node, link)
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             if method in node:
                 operation(node[method], (link, method))
         parameters(node.get("parameters"), (link, "parameters"))
@@ -279,7 +279,7 @@ def _extension_list_stack(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
             _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
             _push_map(push, "response", node.get("responses"), (link, "responses"))
         elif kind == "path":
-            for method in _HTTP_METHODS:
+            for method in HTTP_METHODS:
                 if method in node:
                     push(("operation", node[method], (link, method)))
             _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
@@ -589,7 +589,7 @@ class NotificationContentWithoutWebhook(Rule):
         for path, item in paths.items():
             if not isinstance(item, dict) or "x-ms-notification-content" not in item:
                 continue
-            if any(_is_trigger(item.get(m)) for m in _HTTP_METHODS):
+            if any(_is_trigger(item.get(m)) for m in HTTP_METHODS):
                 continue
             yield Violation(args={"path": path}, pointer=("paths", path, "x-ms-notification-content"))
 
