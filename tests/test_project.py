@@ -91,3 +91,11 @@ def test_commands_find_the_project_root_from_a_subfolder(repo):
     # the spec is found (the run then stops at the unreachable API, not at "run pbxconn build first")
     contract = run("contract", "--carrier", "tele2", "--base-url", "http://127.0.0.1:9", "--api-key", "k")
     assert contract.returncode == 2 and "cannot connect to" in contract.stderr, contract.stderr
+
+
+def test_every_python_folder_is_a_package(repo):
+    """setuptools' package discovery skips folders without __init__.py: a `pip install .` (not
+    editable) would leave their modules out."""
+    for folder in (repo / "pbxconn").rglob("*"):
+        if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py")):
+            assert (folder / "__init__.py").is_file(), f"{folder.relative_to(repo)} has no __init__.py"

@@ -9,6 +9,7 @@ import click
 
 from pbxconn.core.errors import InputError, PbxconnError
 from pbxconn.core.exitcodes import ExitCode
+from pbxconn.sandbox.defaults import DEFAULT_KEY
 from pbxconn.sandbox.ratelimit import DEFAULT as DEFAULT_RATE_LIMIT
 
 
@@ -34,7 +35,7 @@ def sandbox() -> None:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--db", "db_path", default=":memory:", show_default=True, help="SQLite file, or :memory:.")
 @click.option("--seed", "seed_value", default=1, show_default=True, type=int, help="Seed of the generated data.")
-@click.option("--api-key", "api_keys", multiple=True, help="pbx: accepted API key (repeatable). Default: sandbox-key.")
+@click.option("--api-key", "api_keys", multiple=True, help=f"pbx: accepted API key (repeatable). Default: {DEFAULT_KEY}.")
 @click.option("--rate-limit", default=None,
               help=f"pbx: CALLS/SECONDS per key (default {DEFAULT_RATE_LIMIT}); extension: requests per hour per "
                    "client (default 1000); 0 turns it off.")
@@ -83,7 +84,7 @@ def _check_db(db_path: str) -> None:
 
 def _pbx_server(url: str, db_path: str, seed_value: int, api_keys: tuple[str, ...], rate_limit: str,
                 hosts: tuple[str, ...]):
-    from pbxconn.sandbox.app import DEFAULT_KEY, Settings
+    from pbxconn.sandbox.app import Settings
     from pbxconn.sandbox.ratelimit import RateLimit
     from pbxconn.sandbox.server import make_server
 
@@ -118,7 +119,7 @@ def _extension_server(url: str, db_path: str, seed_value: int, rate_limit: str |
 
 @sandbox.command()
 @click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="Root URL of a running sandbox.")
-@click.option("--api-key", default="sandbox-key", show_default=True)
+@click.option("--api-key", default=DEFAULT_KEY, show_default=True)
 @click.option("--outcome", type=click.Choice(["answered", "missed", "voicemail", "transferred"]), default="answered",
               show_default=True)
 @click.option("--direction", type=click.Choice(["in", "out"]), default="in", show_default=True)

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 
 from pbxconn.sandbox import seed as seeding
 from pbxconn.sandbox.db import Store
+from pbxconn.sandbox.defaults import DEFAULT_KEY
 from pbxconn.sandbox.domain import EVENTS, envelope, stamp
 from pbxconn.sandbox.listing import COLLECTIONS, ITEM_PATHS, LOST_CALL_KINDS, Collection, lost_calls
 from pbxconn.sandbox.params import ApiError, parse_body, parse_int, parse_query
@@ -24,7 +25,6 @@ from pbxconn.sandbox.simulate import CallPlan, Event, SimulationError, delete_vo
 from pbxconn.sandbox.webhooks import MAX_WEBHOOKS_PER_KEY, Dispatcher, EndpointRejected, check_endpoint
 
 API_PREFIX = "/api/v2"
-DEFAULT_KEY = "sandbox-key"
 INT32 = (-(2**31), 2**31 - 1)
 
 

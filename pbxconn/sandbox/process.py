@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from pbxconn.sandbox.defaults import DEFAULT_KEY
+
 URL_LINE = re.compile(r"listening on (http://\S+)")
 
 
@@ -26,7 +28,7 @@ class Sandbox:
         """The API base URL."""
         return self.url + self.prefix
 
-    def client(self, key: str | None = "sandbox-key") -> httpx.Client:
+    def client(self, key: str | None = DEFAULT_KEY) -> httpx.Client:
         """An HTTP client authenticated with `key` (None: no Authorization header)."""
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         return httpx.Client(base_url=self.url, headers=headers, trust_env=False, timeout=10)
