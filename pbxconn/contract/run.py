@@ -72,7 +72,7 @@ class ContractReport:
         if self.webhook_counts:
             delivered = sum(self.webhook_counts.values())
             lines.append(f"webhook payloads: {delivered} delivered to {len(self.webhook_counts)} webhook triggers, each validated")
-        lines.extend(f"ERROR {e}" for e in self.errors)
+        lines.extend(_grouped_errors(self.errors))
         failed = sum(1 for r in self.operations.values() if not r.ok)
         cases = sum(r.cases for r in self.operations.values())
         lines.append(
@@ -105,6 +105,15 @@ def resolve_spec(carrier: str, spec: Path | None, root: Path) -> Path:
     if not path.is_file():
         raise InputError(f"no connector spec at {path}", hint="run `pbxconn build` first, or pass --spec")
     return path
+
+
+def _grouped_errors(errors: list[str]) -> list[str]:
+    """One ERROR line per operation and kind of error (a dropped connection repeats for every case)."""
+    counts: dict[str, int] = {}
+    for error in errors:
+        key = error.splitlines()[0] if error else ""
+        counts[key] = counts.get(key, 0) + 1
+    return [f"ERROR {key}" + (f"  ({n} times)" if n > 1 else "") for key, n in counts.items()]
 
 
 def _check_reachable(base: str) -> None:

@@ -153,3 +153,12 @@ def test_an_unreachable_live_api_is_one_usage_error_before_the_run(repo):
     assert proc.returncode == 2
     assert proc.stderr.startswith("pbxconn: error: --base-url: cannot connect to http://127.0.0.1:9/api/v2")
     assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+def test_errors_of_a_run_are_summarised_per_operation_and_kind(tmp_path):
+    from pbxconn.contract.run import ContractReport
+
+    report = ContractReport(tmp_path / "spec.json", "http://127.0.0.1:9")
+    report.errors = ["GET /a: Network Error: connection refused"] * 40 + ["GET /b: Timeout: read timed out"]
+    lines = [line for line in report.summary().splitlines() if line.startswith("ERROR")]
+    assert lines == ["ERROR GET /a: Network Error: connection refused  (40 times)", "ERROR GET /b: Timeout: read timed out"]
