@@ -29,3 +29,24 @@ class InputError(PbxconnError):
 
 class ToolMissingError(PbxconnError):
     """An external tool (mono, paconn) is not installed; exit code 2."""
+
+
+class InputErrors(InputError):
+    """Several input mistakes found in one run, reported together in file order."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__(errors[0].message, location=errors[0].location, hint=errors[0].hint)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        # The CLI prefixes the first line; the others get the same prefix here.
+        return "\npbxconn: error: ".join(str(e) for e in self.errors)
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise the one error, or all of them together; nothing when the list is empty."""
+    flat = [e for error in errors for e in (error.errors if isinstance(error, InputErrors) else [error])]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise InputErrors(flat)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from pbxconn.core.atomic import write_tree
+from pbxconn.core.errors import InputError, raise_all
 from pbxconn.core.findings import Finding, Severity
 from pbxconn.generate.icon import check_icon
 from pbxconn.generate.inputs import Carrier, Catalog, check_carrier_for_family, load_carriers, load_catalog
@@ -81,22 +82,65 @@ class BuildResult:
         return [f for p in self.packages for f in p.errors]
 
 
+def _named_families(root: Path, carrier_ids: list[str] | None) -> set[str]:
+    """The `family:` values written in the carrier files, read leniently (the files may be broken)."""
+    import yaml
+
+    names = set()
+    for path in sorted((root / "carriers").glob("*.yaml")):
+        if carrier_ids and path.stem not in carrier_ids:
+            continue
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("family"), str):
+            names.add(data["family"])
+    return names
+
+
+def load_inputs(root: Path, carrier_ids: list[str] | None = None) -> tuple[list[Carrier], dict[str, Catalog]]:
+    """The carriers and the catalog families they name, checked; every mistake of every input file
+    is raised together, in file order (carriers/ before catalog/, each file top to bottom)."""
+    errors: list[InputError] = []
+    carriers = load_carriers(root, carrier_ids, errors)
+    catalogs: dict[str, Catalog] = {}
+    failed: set[str] = set()
+    if errors:  # the families of carriers that did not load are still checked in this run
+        for family in sorted(_named_families(root, carrier_ids) - {c.data["family"] for c in carriers}):
+            if (root / "catalog" / family).is_dir():
+                try:
+                    catalogs[family] = load_catalog(root, family)
+                except InputError as exc:
+                    errors.append(exc)
+                    failed.add(family)
+    for carrier in carriers:
+        family = carrier.data["family"]
+        if family in failed:
+            continue
+        try:
+            if family not in catalogs:
+                if not (root / "catalog" / family).is_dir():
+                    known = ", ".join(sorted(p.name for p in (root / "catalog").iterdir() if p.is_dir())) \
+                        if (root / "catalog").is_dir() else "none"
+                    raise carrier.source.error(["family"],
+                                               f"no catalog family {family!r} under catalog/ (known: {known})")
+                catalogs[family] = load_catalog(root, family)
+            check_carrier_for_family(carrier, catalogs[family])
+        except InputError as exc:
+            errors.append(exc)
+            if family not in catalogs:
+                failed.add(family)
+    raise_all(errors)
+    return carriers, catalogs
+
+
 def render_all(root: Path, carrier_ids: list[str] | None = None,
                progress: Callable[[str], None] | None = None) -> list[RenderedPackage]:
     """Load inputs and render + validate every requested carrier's package in memory."""
-    carriers = load_carriers(root, carrier_ids)
-    catalogs: dict[str, Catalog] = {}
-    renderers: dict[str, Renderer] = {}
-    for carrier in carriers:
-        family = carrier.data["family"]
-        if family not in catalogs:
-            if not (root / "catalog" / family).is_dir():
-                known = ", ".join(sorted(p.name for p in (root / "catalog").iterdir() if p.is_dir())) \
-                    if (root / "catalog").is_dir() else "none"
-                raise carrier.source.error(["family"], f"no catalog family {family!r} under catalog/ (known: {known})")
-            catalogs[family] = load_catalog(root, family)
-            renderers[family] = Renderer(root / "templates", catalogs[family]["family"].get("templates"))
-        check_carrier_for_family(carrier, catalogs[family])
+    carriers, catalogs = load_inputs(root, carrier_ids)
+    renderers = {family: Renderer(root / "templates", catalog["family"].get("templates"))
+                 for family, catalog in catalogs.items()}
     packages = []
     for carrier in carriers:
         family = carrier.data["family"]

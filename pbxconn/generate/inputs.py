@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pbxconn.core.errors import InputError
+from pbxconn.core.errors import InputError, raise_all
 from pbxconn.generate.schemacheck import check
 from pbxconn.generate.yamlsource import YamlSource
 
@@ -73,8 +73,9 @@ def carrier_paths(root: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml"))
 
 
-def load_carriers(root: Path, ids: list[str] | None = None) -> list[Carrier]:
-    """Load the named carriers (default: all), failing on unknown ids."""
+def load_carriers(root: Path, ids: list[str] | None = None, errors: list[InputError] | None = None) -> list[Carrier]:
+    """Load the named carriers (default: all), failing on unknown ids. With `errors`, the mistakes of
+    each file are added to it and the carriers that loaded are returned; without, they are raised."""
     paths = {p.stem: p for p in carrier_paths(root)}
     if ids:
         unknown = [i for i in ids if i not in paths]
@@ -84,8 +85,20 @@ def load_carriers(root: Path, ids: list[str] | None = None) -> list[Carrier]:
         paths = {i: paths[i] for i in ids}
     if not paths:
         raise InputError("no carrier files in carriers/", location=str(root / "carriers"))
-    carriers = [load_carrier(p, root) for p in paths.values()]
-    check_distinct(carriers)
+    carriers, found = [], []
+    for path in paths.values():
+        try:
+            carriers.append(load_carrier(path, root))
+        except InputError as exc:  # keep going: every file's mistakes in one run
+            found.append(exc)
+    try:
+        check_distinct(carriers)
+    except InputError as exc:
+        found.append(exc)
+    if errors is None:
+        raise_all(found)
+    else:
+        errors.extend(found)
     return carriers
 
 
@@ -108,12 +121,17 @@ def load_catalog(root: Path, family: str) -> Catalog:
     folder = root / "catalog" / family
     if not folder.is_dir():
         raise InputError(f"catalog family {family!r} does not exist", location=_display(folder, root))
-    sources = {}
+    sources, errors = {}, []
     for name in CATALOG_FILES:
         path = folder / f"{name}.yaml"
-        source = YamlSource.load(path, _display(path, root))
-        check(source, "catalog", name)
+        try:
+            source = YamlSource.load(path, _display(path, root))
+            check(source, "catalog", name)
+        except InputError as exc:  # keep going: every file's mistakes in one run
+            errors.append(exc)
+            continue
         sources[name] = source
+    raise_all(errors)
     catalog = Catalog(family, sources)
     check_template_overrides(catalog, root / "templates")
     return catalog

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from pbxconn.core.errors import InputError, raise_all
 from pbxconn.generate.yamlsource import YamlSource
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -45,22 +46,30 @@ def _fast(name: str, part: str | None):
 
 
 def check(source: YamlSource, schema: str, part: str | None = None) -> None:
-    """Raise an InputError at the offending key when `source` does not match the schema."""
+    """Raise every way `source` does not match the schema, each at its key, in line order."""
+    raise_all(problems(source, schema, part))
+
+
+def problems(source: YamlSource, schema: str, part: str | None = None) -> list[InputError]:
+    """Each mismatch of `source` with the schema as an InputError at the offending key, in line order."""
     fast = _fast(schema, part)
     if fast is not None and fast.is_valid(source.data):
-        return  # the common case, ~100x faster; jsonschema explains the rare invalid input
+        return []  # the common case, ~100x faster; jsonschema explains the rare invalid input
     validator = _validator(schema, part)
-    # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
-    errors = sorted(validator.iter_errors(source.data),
-                    key=lambda e: (e.validator != "additionalProperties", [str(p) for p in e.absolute_path], e.message))
-    if not errors:
-        return
-    error = _most_specific(errors[0])
-    path = list(error.absolute_path)
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        path += extra[:1]
-    raise source.error(path, _explain(error), hint=_hint(error))
+    errors = [_most_specific(e) for e in validator.iter_errors(source.data)]
+    # A misspelt key also makes its right spelling "missing": the unknown key explains both.
+    unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
+    found: dict[str, tuple[tuple[int, int], InputError]] = {}
+    for error in errors:
+        path = list(error.absolute_path)
+        if error.validator == "required" and tuple(path) in unknown_at:
+            continue
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            path += extra[:1]
+        problem = source.error(path, _explain(error), hint=_hint(error))
+        found.setdefault(str(problem), (source.position(path), problem))
+    return [problem for _, problem in sorted(found.values(), key=lambda item: item[0])]
 
 
 def _most_specific(error):

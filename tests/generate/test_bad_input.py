@@ -131,3 +131,23 @@ def test_unknown_carrier_is_a_usage_error(project):
     result = run(project, "--carrier", "orange")
     assert result.returncode == 2
     assert "unknown carrier orange" in result.stderr and "tele2" in result.stderr
+
+
+def test_every_mistake_of_every_input_file_is_reported_in_one_run_in_file_order(project, edit):
+    """Six mistakes used to take six builds; now one build lists them all, carriers/ before catalog/,
+    each file top to bottom."""
+    before = snapshot(project)
+    edit(project / "carriers/lmt.yaml", 'brand_color: "#fd941b"', 'brand_color: "orange"')
+    edit(project / "carriers/lmt.yaml", "publisher: Latvijas Mobilais Telefons", "publsher: Latvijas Mobilais Telefons")
+    edit(project / "carriers/tele2.yaml", "host: mobili-stotele.tele2.lt", "host: https://mobili-stotele.tele2.lt")
+    edit(project / "catalog/pbx/actions.yaml", "summary: Get lost calls", "summary: Get lost calls.")
+    edit(project / "catalog/pbx/triggers.yaml", "    hint: Triggers when a new employee is created.\n", "")
+    result = run(project)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("pbxconn: error: ")]
+    files_and_lines = [line.split(": ")[2].rsplit(":", 1)[0] for line in lines]
+    assert files_and_lines[:3] == ["carriers/lmt.yaml:8", "carriers/lmt.yaml:19", "carriers/tele2.yaml:9"]
+    assert [f.split(":")[0] for f in files_and_lines[3:]] == ["catalog/pbx/actions.yaml", "catalog/pbx/triggers.yaml"]
+    assert "publsher" in lines[0] and "orange" in lines[1] and "bare host name" in lines[2]
+    assert "Get lost calls." in lines[3] and "without a full stop" in lines[3] and "'hint' is missing" in lines[4]
+    assert snapshot(project) == before
