@@ -9,6 +9,7 @@ import click
 
 from pbxconn.core.exitcodes import ExitCode
 
+
 def _root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     from pbxconn.core.project import find_root
 
@@ -46,8 +47,14 @@ def build(carriers: tuple[str, ...], check: bool, root: Path) -> int:
     progress = (lambda cid: click.echo(f"rendering {cid} ...", err=True)) if interactive else None
     result = run_build(root, list(carriers) or None, check=check, progress=progress)
     warnings = [f for p in result.packages for f in p.findings if f not in p.errors]
-    for finding in result.errors:
-        click.echo(f"{finding.file}:{finding.line}:{finding.column}: error {finding.code} {finding.message}", err=True)
+    for package in result.packages:
+        for finding in package.errors:
+            rendered = f"{finding.file}:{finding.line}:{finding.column}"
+            source = package.catalog_where(finding)
+            if source:  # the catalog is what to fix; the rendered file was never written
+                click.echo(f"{source}: error {finding.code} {finding.message} (rendered at {rendered})", err=True)
+            else:
+                click.echo(f"{rendered}: error {finding.code} {finding.message}", err=True)
     if result.errors:
         click.echo(f"pbxconn build: {len(result.errors)} validation error(s); nothing was written", err=True)
         return int(ExitCode.FINDINGS)

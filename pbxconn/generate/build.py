@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from pbxconn.core.atomic import write_tree
 from pbxconn.core.errors import InputError, raise_all
+from pbxconn.core.swagger import SWAGGER_NAME
+from pbxconn.generate.origins import catalog_where
 from pbxconn.core.findings import Finding, Severity
 from pbxconn.generate.icon import check_icon
 from pbxconn.generate.inputs import Carrier, Catalog, check_carrier_for_family, load_carriers, load_catalog
@@ -33,11 +35,19 @@ class RenderedPackage:
     carrier: str
     files: dict[str, bytes]
     findings: list[Finding] = field(default_factory=list)
+    model: Any = None
+    catalog: Catalog | None = None
 
     @property
     def errors(self) -> list[Finding]:
         """Findings of severity error."""
         return [f for f in self.findings if f.severity >= Severity.ERROR]
+
+    def catalog_where(self, finding: Finding) -> str | None:
+        """The catalog place a finding in the rendered swagger comes from (None when it has none)."""
+        if self.catalog is None or not finding.file.endswith(SWAGGER_NAME) or not finding.pointer:
+            return None
+        return catalog_where(self.model, self.catalog, finding.pointer)
 
 
 def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root: Path) -> RenderedPackage:
@@ -56,7 +66,7 @@ def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root:
     icon = icon_path.read_bytes()
     check_icon(icon, carrier.data["icon"]["brand_color"], carrier.source.where(["icon", "file"]) + f" ({icon_path.relative_to(root)})")
     files["icon.png"] = icon
-    return RenderedPackage(carrier.id, dict(sorted(files.items())))
+    return RenderedPackage(carrier.id, dict(sorted(files.items())), model=model, catalog=catalog)
 
 
 def validate_rendered(package: RenderedPackage, out_dir: Path) -> list[Finding]:

@@ -31,6 +31,7 @@ class Operation:
     cursor: str | None = None    # polling triggers: the internal query parameter the policy fills
     id_field: str | None = None  # polling triggers: the item field the cursor follows
     form_keys: Any = ()          # webhook triggers of form-encoded events: the documented keys
+    origin: Any = ()             # (catalog file, key path) the operation is written at
 
 
 @dataclass(frozen=True)

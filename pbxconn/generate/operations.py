@@ -27,7 +27,7 @@ def actions(s: CatalogSchemas) -> list[Operation]:
         returns = a["returns"]
         ok = s.ok_response(a["method"], s.returns_schema(returns, ("actions", [op_id, "returns"])))
         out.append(Operation(
-            operation_id=op_id, method=a["method"], path=a["path"], summary=a["summary"],
+            operation_id=op_id, method=a["method"], path=a["path"], summary=a["summary"], origin=where,
             description=" ".join(a["description"].split()), visibility=a.get("visibility"),
             kind="action", parameters=params,
             responses=s.responses(ok, a.get("errors", []), where), consumes=consumes,
@@ -58,7 +58,7 @@ def polling(s: CatalogSchemas) -> list[Operation]:
         params += [parameters.query_param(s, n, (where[0], where[1] + ["query", i])) for i, n in enumerate(t.get("query", []))]
         ok = s.ok_response("get", s.returns_schema({"list": t["entity"]}, where))
         out.append(Operation(
-            operation_id=op_id, method="get", path=t["path"], summary=t["summary"],
+            operation_id=op_id, method="get", path=t["path"], summary=t["summary"], origin=where,
             description=" ".join(t["description"].split()), visibility="important", kind="polling",
             parameters=params, responses=s.responses(ok, s.family["polling"]["errors"], where),
             hint=t["hint"], cursor=cursor["name"], id_field=entity["id_field"], tags=t.get("tags", []),

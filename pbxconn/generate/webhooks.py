@@ -125,7 +125,7 @@ def webhook_triggers(s: CatalogSchemas, delete: Operation | None) -> list[Operat
         params.append(registration_body(s, hook, where))
         ok = _registration_responses(s, hook, delete, where)
         out.append(Operation(
-            operation_id=op_id, method="post", path=path, summary=hook["summary"],
+            operation_id=op_id, method="post", path=path, summary=hook["summary"], origin=where,
             description=description, visibility="important", kind="webhook", parameters=params,
             responses=s.responses(ok, s.family["webhooks"]["errors"], where), consumes=["application/json"],
             notification=notification(s, op_id, hook, description), tags=hook.get("tags", []),

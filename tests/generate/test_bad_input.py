@@ -151,3 +151,15 @@ def test_every_mistake_of_every_input_file_is_reported_in_one_run_in_file_order(
     assert "publsher" in lines[0] and "orange" in lines[1] and "bare host name" in lines[2]
     assert "Get lost calls." in lines[3] and "without a full stop" in lines[3] and "'hint' is missing" in lines[4]
     assert snapshot(project) == before
+
+
+def test_a_catalog_mistake_the_validator_finds_is_reported_at_the_catalog(project, edit):
+    """The rendered swagger was never written: the line to fix is the catalog's."""
+    before = snapshot(project)
+    edit(project / "catalog/pbx/actions.yaml", "summary: Get lost calls", "summary: Get lost/missed calls")
+    result = run(project)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "RestrictedCharactersInSummary" in line]
+    assert errors and all(line.startswith("catalog/pbx/actions.yaml:") for line in errors), result.stderr
+    assert all("(rendered at " in line and "apiDefinition.swagger.json:" in line for line in errors)
+    assert snapshot(project) == before
