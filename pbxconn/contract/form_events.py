@@ -38,22 +38,23 @@ def decode_form(stored: dict[str, Any]) -> dict[str, str]:
     return dict(parse_qsl(base64.b64decode(stored["$content"]).decode("utf-8"), keep_blank_values=True))
 
 
-def _registration_body(spec: dict[str, Any], path: str, url_field: str, url: str, event_type: str) -> dict[str, Any]:
-    """The registration body: the callback URL, the event type, and every other field's default."""
+def _body_properties(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    """The properties of the registration's JSON body."""
     post = spec["paths"][path]["post"]
     body = next(p for p in inline(spec, post.get("parameters", [])) if p.get("in") == "body")
-    out: dict[str, Any] = {}
-    for name, prop in (body.get("schema") or {}).get("properties", {}).items():
-        if "default" in prop:
-            out[name] = prop["default"]
+    return (body.get("schema") or {}).get("properties", {})
+
+
+def _registration_body(spec: dict[str, Any], path: str, url_field: str, url: str, event_type: str) -> dict[str, Any]:
+    """The registration body: the callback URL, the event type, and every other field's default."""
+    out = {name: prop["default"] for name, prop in _body_properties(spec, path).items() if "default" in prop}
     out.update({url_field: url, "event_type": event_type})
     return out
 
 
 def _event_types(spec: dict[str, Any], path: str) -> list[str]:
-    post = spec["paths"][path]["post"]
-    body = next(p for p in inline(spec, post.get("parameters", [])) if p.get("in") == "body")
-    return list((body.get("schema") or {}).get("properties", {}).get("event_type", {}).get("enum", []))
+    """The event types the trigger offers (its `event_type` dropdown)."""
+    return list(_body_properties(spec, path).get("event_type", {}).get("enum", []))
 
 
 def form_events_match_notification_content(spec: dict[str, Any], api_base: str, admin_base: str, token: str,

@@ -36,5 +36,4 @@ def build_model(catalog: Catalog, carrier: Carrier) -> ConnectorModel:
         connection_parameters=security.connection_parameters(s), connection_rows=security.connection_rows(s),
         security_definitions=security.security_definitions(s), tags=[{"name": t} for t in tags],
         files=list(s.family["files"]), webhooks=webhooks.routing(s, hooks, deletes[0] if deletes else None),
-        entities=s.entities,
     ))

@@ -8,12 +8,12 @@ from typing import Any, Callable
 
 from pbxconn.core.atomic import write_tree
 from pbxconn.core.errors import InputError, raise_all
-from pbxconn.core.swagger import SWAGGER_NAME
-from pbxconn.generate.origins import catalog_where
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.core.swagger import SWAGGER_NAME
+from pbxconn.generate.assemble import build_model
 from pbxconn.generate.icon import check_icon
 from pbxconn.generate.inputs import Carrier, Catalog, check_carrier_for_family, load_carriers, load_catalog
-from pbxconn.generate.assemble import build_model
+from pbxconn.generate.origins import catalog_where
 from pbxconn.generate.render import Renderer, canonical_json, template_context
 
 # Output file -> (template, kind). "data" templates are parsed back and written as JSON.

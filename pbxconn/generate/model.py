@@ -6,7 +6,7 @@ built by `assemble.build_model` and frozen before any template sees it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -63,7 +63,6 @@ class ConnectorModel:
     tags: Any
     files: Any
     webhooks: Webhooks | None
-    entities: Any = field(default_factory=dict)
 
     @property
     def paths(self) -> list[tuple[str, list[Operation]]]:

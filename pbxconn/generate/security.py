@@ -8,6 +8,7 @@ from pbxconn.generate.schemas import CatalogSchemas
 
 
 def host_url(s: CatalogSchemas, template: str) -> str:
+    """A family URL template with the carrier's host in place of {host}."""
     return template.replace("{host}", s.carrier.data["host"])
 
 
@@ -26,10 +27,7 @@ def connection_parameters(s: CatalogSchemas) -> dict[str, Any]:
     """apiProperties connectionParameters: the family's inputs, or the OAuth2 setting."""
     sec = s.family["security"]
     if sec["type"] == "oauth2":
-        oauth = s.carrier.data.get("oauth")
-        if not oauth:
-            raise s.carrier.source.error([], f"family {s.catalog.family!r} signs in with OAuth2: "
-                                         "add `oauth: {client_id: ...}` (the secret never goes in the repo)")
+        oauth = s.carrier.data["oauth"]  # inputs.check_carrier_for_family requires it
         return {"token": {"type": "oauthSetting", "oAuthSettings": {
             "identityProvider": "oauth2",
             "clientId": oauth["client_id"],

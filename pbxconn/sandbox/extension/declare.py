@@ -35,6 +35,12 @@ def F(type: str, *, items: str | None = None, enum: tuple[Any, ...] | list[Any] 
     return Field(type, items, tuple(enum) if enum is not None else None, default)
 
 
+def without_defaults(fields: dict[str, Field]) -> dict[str, Field]:
+    """The same fields with no defaults: what a PUT accepts when it takes what the POST takes (a partial
+    update must not reset what it leaves out)."""
+    return {name: Field(spec.type, spec.items, spec.enum) for name, spec in fields.items()}
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of resource: the fields the service answers with, and what create/update accept.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .declare import Endpoint, F, Field, Kind
+from .declare import Endpoint, F, Field, Kind, without_defaults
 
 # Access levels of an OAuth app: "Call API" apps reach only the CALL endpoints.
 CALL = "call"
@@ -121,6 +121,18 @@ REGISTRATION_STATUS = Kind(
 )
 
 # queue agents of an extension (the seed types `status` string in requests but object in answers)
+AGENT_CREATE: dict[str, Field] = {
+    "status": F("string", enum=AGENT_STATUSES, default="available"),
+    "agent_sound_id": F("integer"),
+    "name": F("string"),
+    "busy_delay_time": F("integer", default=10),
+    "no_answer_delay_time": F("integer", default=10),
+    "call_timeout": F("integer"),
+    "wrap_up_time": F("integer", default=0),
+    "reject_delay_time": F("integer", default=10),
+    "extra_params": F("string"),
+}
+
 AGENT = Kind(
     name="agent",
     fields={
@@ -136,29 +148,9 @@ AGENT = Kind(
         "extra_params": F("string"),
         "id": F("integer"),
     },
-    create={
-        "status": F("string", enum=AGENT_STATUSES, default="available"),
-        "agent_sound_id": F("integer"),
-        "name": F("string"),
-        "busy_delay_time": F("integer", default=10),
-        "no_answer_delay_time": F("integer", default=10),
-        "call_timeout": F("integer"),
-        "wrap_up_time": F("integer", default=0),
-        "reject_delay_time": F("integer", default=10),
-        "extra_params": F("string"),
-    },
+    create=AGENT_CREATE,
     required=frozenset({"name"}),
-    update={
-        "status": F("string", enum=AGENT_STATUSES),
-        "agent_sound_id": F("integer"),
-        "name": F("string"),
-        "busy_delay_time": F("integer"),
-        "no_answer_delay_time": F("integer"),
-        "call_timeout": F("integer"),
-        "wrap_up_time": F("integer"),
-        "reject_delay_time": F("integer"),
-        "extra_params": F("string"),
-    },
+    update=without_defaults(AGENT_CREATE),
     id_field="id",
 )
 
@@ -383,6 +375,27 @@ FAX_MESSAGE = Kind(
 )
 
 # incoming-call rules (ignore_early_media: create default True, answer default False, as in the seed)
+INCOM_RULE_CREATE: dict[str, Field] = {
+    "allow_public_transfer": F("boolean", default=False),
+    "extension_call_status": F("string", enum=CALL_STATUSES, default="any"),
+    "call_status": F("string", enum=CALL_STATUSES, default="any"),
+    "transfer_dst": F("string"),
+    "enable_call_screening": F("boolean", default=False),
+    "enabled": F("boolean", default=True),
+    "interval": F("integer"),
+    "caller_id_action": F("string", enum=CALLER_ID_ACTIONS, default="any"),
+    "control_code": F("string"),
+    "caller_id": F("string"),
+    "ignore_early_media": F("boolean", default=True),
+    "extension_status": F("string", enum=EXTENSION_STATUSES, default="any"),
+    "transfer_timeout": F("integer", default=60),
+    "playfile_sound": F("integer"),
+    "cascade_numbers": F("array", items="object"),
+    "type": F("string", enum=INCOM_RULE_TYPES),
+    "final": F("boolean", default=True),
+    "name": F("string"),
+}
+
 INCOM_RULE = Kind(
     name="incom_rule",
     fields={
@@ -406,47 +419,9 @@ INCOM_RULE = Kind(
         "final": F("boolean", default=True),
         "name": F("string"),
     },
-    create={
-        "allow_public_transfer": F("boolean", default=False),
-        "extension_call_status": F("string", enum=CALL_STATUSES, default="any"),
-        "call_status": F("string", enum=CALL_STATUSES, default="any"),
-        "transfer_dst": F("string"),
-        "enable_call_screening": F("boolean", default=False),
-        "enabled": F("boolean", default=True),
-        "interval": F("integer"),
-        "caller_id_action": F("string", enum=CALLER_ID_ACTIONS, default="any"),
-        "control_code": F("string"),
-        "caller_id": F("string"),
-        "ignore_early_media": F("boolean", default=True),
-        "extension_status": F("string", enum=EXTENSION_STATUSES, default="any"),
-        "transfer_timeout": F("integer", default=60),
-        "playfile_sound": F("integer"),
-        "cascade_numbers": F("array", items="object"),
-        "type": F("string", enum=INCOM_RULE_TYPES),
-        "final": F("boolean", default=True),
-        "name": F("string"),
-    },
+    create=INCOM_RULE_CREATE,
     required=frozenset({"type"}),
-    update={
-        "allow_public_transfer": F("boolean"),
-        "extension_call_status": F("string", enum=CALL_STATUSES),
-        "call_status": F("string", enum=CALL_STATUSES),
-        "transfer_dst": F("string"),
-        "enable_call_screening": F("boolean"),
-        "enabled": F("boolean"),
-        "interval": F("integer"),
-        "caller_id_action": F("string", enum=CALLER_ID_ACTIONS),
-        "control_code": F("string"),
-        "caller_id": F("string"),
-        "ignore_early_media": F("boolean"),
-        "extension_status": F("string", enum=EXTENSION_STATUSES),
-        "transfer_timeout": F("integer"),
-        "playfile_sound": F("integer"),
-        "cascade_numbers": F("array", items="object"),
-        "type": F("string", enum=INCOM_RULE_TYPES),
-        "final": F("boolean"),
-        "name": F("string"),
-    },
+    update=without_defaults(INCOM_RULE_CREATE),
     id_field="id",
 )
 
@@ -463,6 +438,12 @@ RULE_ORDER = Kind(
 )
 
 # time intervals (schedules); PUT replaces name, timezone and conditions
+INTERVAL_CREATE: dict[str, Field] = {
+    "timezone": F("string"),
+    "conditions": F("array", items="object"),
+    "name": F("string"),
+}
+
 INTERVAL = Kind(
     name="interval",
     fields={
@@ -474,17 +455,9 @@ INTERVAL = Kind(
         "conditions": F("array", items="object"),
         "id": F("integer"),
     },
-    create={
-        "timezone": F("string"),
-        "conditions": F("array", items="object"),
-        "name": F("string"),
-    },
+    create=INTERVAL_CREATE,
     required=frozenset({"timezone", "conditions", "name"}),
-    update={
-        "timezone": F("string"),
-        "conditions": F("array", items="object"),
-        "name": F("string"),
-    },
+    update=without_defaults(INTERVAL_CREATE),
     update_required=frozenset({"timezone", "conditions", "name"}),
     id_field="id",
 )
@@ -519,6 +492,16 @@ IVR = Kind(
 )
 
 # IVR contexts (menus)
+IVR_CONTEXT_CREATE: dict[str, Field] = {
+    "name": F("string"),
+    "inter_digit_timeout": F("integer", default=2000),
+    "timeout": F("integer", default=5000),
+    "extra_params": F("string"),
+    "allow_any_dial": F("boolean", default=False),
+    "digit_len": F("integer"),
+    "description": F("string"),
+}
+
 IVR_CONTEXT = Kind(
     name="ivr_context",
     fields={
@@ -531,25 +514,9 @@ IVR_CONTEXT = Kind(
         "digit_len": F("integer"),
         "name": F("string"),
     },
-    create={
-        "name": F("string"),
-        "inter_digit_timeout": F("integer", default=2000),
-        "timeout": F("integer", default=5000),
-        "extra_params": F("string"),
-        "allow_any_dial": F("boolean", default=False),
-        "digit_len": F("integer"),
-        "description": F("string"),
-    },
+    create=IVR_CONTEXT_CREATE,
     required=frozenset({"name"}),
-    update={
-        "name": F("string"),
-        "inter_digit_timeout": F("integer"),
-        "timeout": F("integer"),
-        "extra_params": F("string"),
-        "allow_any_dial": F("boolean"),
-        "digit_len": F("integer"),
-        "description": F("string"),
-    },
+    update=without_defaults(IVR_CONTEXT_CREATE),
     id_field="id",
 )
 
@@ -717,6 +684,11 @@ IVR_SCHEME = Kind(
 )
 
 # e-mail notifications
+MAIL_NOTIFICATION_CREATE: dict[str, Field] = {
+    "mail": F("string"),
+    "event_type": F("string", enum=MAIL_EVENT_TYPES),
+}
+
 MAIL_NOTIFICATION = Kind(
     name="mail_notification",
     fields={
@@ -724,15 +696,9 @@ MAIL_NOTIFICATION = Kind(
         "event_type": F("string"),
         "id": F("integer"),
     },
-    create={
-        "mail": F("string"),
-        "event_type": F("string", enum=MAIL_EVENT_TYPES),
-    },
+    create=MAIL_NOTIFICATION_CREATE,
     required=frozenset({"mail", "event_type"}),
-    update={
-        "mail": F("string"),
-        "event_type": F("string", enum=MAIL_EVENT_TYPES),
-    },
+    update=without_defaults(MAIL_NOTIFICATION_CREATE),
     id_field="id",
 )
 

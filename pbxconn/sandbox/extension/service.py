@@ -96,8 +96,6 @@ class Service:
     def has_file(self, ext_id: int, param: str, key: str, voicemail: bool = False) -> bool:
         """Whether the extension holds the file a download path names."""
         kind = "voicemail" if voicemail else FILE_KINDS.get(param, "")
-        if kind == "sound":
-            return self.store.get("sound", ext_id, "", key) is not None
         return self.store.get(kind, ext_id, "", key) is not None
 
     # --- calls and their events ---------------------------------------------------------

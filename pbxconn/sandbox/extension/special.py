@@ -18,7 +18,6 @@ CURRENT_CALL = "current_call"
 # The emulator's reading: a fax goes to an international number (E.164: +, then 7 to 15 digits).
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 RECORD = "record"
-MEMBERSHIP_SCOPE = {"local": "local", "remote": "remote"}
 
 
 # --- SIP registrations --------------------------------------------------------------------
@@ -112,8 +111,9 @@ def valet_park(ctx: Ctx) -> Reply:
 
 
 # --- event subscriptions ------------------------------------------------------------------
-def _subscription(ctx: Ctx) -> dict[str, Any]:
-    sub_id = ctx.path["id"]
+def _subscription(ctx: Ctx, sub_id: int | None = None) -> dict[str, Any]:
+    """A subscription of the extension: the path's, or the one with `sub_id`; 404 when there is none."""
+    sub_id = ctx.path["id"] if sub_id is None else sub_id
     found = [s for s in ctx.service.store.subscriptions(ext=ext_of(ctx).id) if s["id"] == sub_id]
     if not found:
         raise not_found(f"event subscription {sub_id}")
@@ -133,11 +133,7 @@ def event_subscribe(ctx: Ctx) -> Reply:
         raise ApiError(403, "event_limit_exceeded",
                        f"this client has {ctx.service.settings.event_quota} event subscriptions, the most it may have")
     sub_id = ctx.service.store.subscribe(ext_of(ctx).id, client, url, values["event_type"], values["method"])
-    return Reply(201, _event_answer(ctx, _subscription_by_id(ctx, sub_id)))
-
-
-def _subscription_by_id(ctx: Ctx, sub_id: int) -> dict[str, Any]:
-    return next(s for s in ctx.service.store.subscriptions(ext=ext_of(ctx).id) if s["id"] == sub_id)
+    return Reply(201, _event_answer(ctx, _subscription(ctx, sub_id)))
 
 
 def event_list(ctx: Ctx) -> Reply:
@@ -157,7 +153,7 @@ def event_update(ctx: Ctx) -> Reply:
     if "url" in values:
         values["url"] = ctx.service.check_callback_url(values["url"])
     ctx.service.store.update_subscription(sub["id"], **values)
-    return Reply(200, _event_answer(ctx, _subscription_by_id(ctx, sub["id"])))
+    return Reply(200, _event_answer(ctx, _subscription(ctx, sub["id"])))
 
 
 def event_delete(ctx: Ctx) -> Reply:
@@ -282,11 +278,6 @@ def ivr_scheme(ctx: Ctx) -> Reply:
     return Reply(200, ctx.answer(values))
 
 
-def ivr_options_list(ctx: Ctx) -> Reply:
-    """The digit options of a context."""
-    return GENERIC["list"](ctx)
-
-
 def ivr_option_create(ctx: Ctx) -> Reply:
     """Add a digit option to a context (the digits are its key; adding them again changes nothing)."""
     check_parents(ctx)
@@ -294,11 +285,6 @@ def ivr_option_create(ctx: Ctx) -> Reply:
     key = values["digits"]  # adding digits the context has already keeps that option (and its rules)
     ctx.service.store.put(ctx.kind.name, ext_of(ctx).id, ctx.scope, key, values)
     return Reply(201, ctx.answer(values))
-
-
-def ivr_option_delete(ctx: Ctx) -> Reply:
-    """Remove an option and its rules."""
-    return GENERIC["delete"](ctx)
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -375,8 +361,8 @@ SPECIAL: dict[str, Handler] = {
     "event_delete_all": event_delete_all, "chat_update": chat_update, "chat_delete": chat_delete,
     "conference_status_get": conference_status_get, "conference_status_put": conference_status_put,
     "fax_send": fax_send, "fax_update": fax_update, "record_list": record_list, "record_stats": record_stats,
-    "ivr_scheme": ivr_scheme, "ivr_options_list": ivr_options_list, "ivr_option_create": ivr_option_create,
-    "ivr_option_delete": ivr_option_delete, "queue_members_list": queue_members_list,
+    "ivr_scheme": ivr_scheme, "ivr_options_list": GENERIC["list"], "ivr_option_create": ivr_option_create,
+    "ivr_option_delete": GENERIC["delete"], "queue_members_list": queue_members_list,
     "queue_member_create": queue_member_create, "queue_member_get": queue_member_get,
     "queue_member_update": queue_member_update, "queue_member_delete": queue_member_delete,
     "queue_status": queue_status, "queue_agent_statuses": queue_agent_statuses,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from typing import Any, Iterator
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS extensions (
@@ -107,13 +107,6 @@ class Store:
             self.db.execute("DELETE FROM items WHERE kind=? AND extension_id=? AND (scope = ? OR scope LIKE ?)",
                             (kind, ext, prefix, prefix + "/%"))
 
-    def find(self, kind: str, key: str) -> tuple[int, str, dict[str, Any]] | None:
-        """(extension, scope, item) of the item of `kind` with `key` in any extension."""
-        with self.lock:
-            row = self.db.execute("SELECT extension_id, scope, data FROM items WHERE kind=? AND key=?",
-                                  (kind, key)).fetchone()
-        return None if row is None else (row[0], row[1], json.loads(row[2]))
-
     # --- settings -----------------------------------------------------------------------
     def settings(self, kind: str, ext: int) -> dict[str, Any] | None:
         """The extension's settings of `kind`, or None when it has none."""
@@ -157,10 +150,3 @@ class Store:
             if sub_id is None:
                 return self.db.execute("DELETE FROM subscriptions WHERE extension_id = ?", (ext,)).rowcount
             return self.db.execute("DELETE FROM subscriptions WHERE extension_id = ? AND id = ?", (ext, sub_id)).rowcount
-
-    def iter_all(self) -> Iterator[tuple[str, int, str, str, dict[str, Any]]]:
-        """Every item (kind, extension, scope, key, data), for diagnostics."""
-        with self.lock:
-            rows = self.db.execute("SELECT kind, extension_id, scope, key, data FROM items ORDER BY seq").fetchall()
-        for kind, ext, scope, key, data in rows:
-            yield kind, ext, scope, key, json.loads(data)
