@@ -50,6 +50,7 @@ def make_project(n_extra: int) -> Path:
     for i in range(n_extra):
         cid, colour = f"synthetic{i:02d}", f"#{(0x102030 + i * 0x010203):06x}"
         text = (base.replace("id: tele2", f"id: {cid}").replace("#31ab3d", colour)
+                .replace("title: Mobili Stotele ", f"title: Synthetic Carrier {i:02d} ")
                 .replace("icons/tele2.png", f"icons/{cid}.png")
                 .replace("mobili-stotele.tele2.lt", f"pbx{i}.carrier.example"))
         (tmp / "carriers" / f"{cid}.yaml").write_text(text)
