@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from pbxconn.core.errors import InputError, raise_all
+from pbxconn.core.limits import TITLE_MAX_LENGTH
 from pbxconn.generate.yamlsource import YamlSource
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -17,8 +18,13 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 @lru_cache(maxsize=None)
 def _schema(name: str) -> dict[str, Any]:
-    return yaml.load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"),
-                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    doc = yaml.load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"),
+                    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if name == "carrier":
+        title = doc["properties"]["title"]
+        title["maxLength"] = TITLE_MAX_LENGTH
+        title["description"] = title["description"].format(title_max=TITLE_MAX_LENGTH)
+    return doc
 
 
 @lru_cache(maxsize=None)
@@ -96,6 +102,10 @@ def _explain(error) -> str:
         options = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not allowed; expected one of: {options}"
     description = error.schema.get("description")
+    if validator in ("maxLength", "minLength") and isinstance(error.instance, str):
+        size = "too long" if validator == "maxLength" else "too short"
+        return (f"{error.instance!r} is {size} ({len(error.instance)} characters); "
+                f"expected {description or f'{validator} {error.validator_value}'}")
     if description:
         return f"{error.instance!r} is not valid; expected {description}"
     return error.message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,8 @@ CASES = [
      "carriers/tele2.yaml:9:", ["host", "already the host of carriers/lmt.yaml:9:1"]),
     ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: Mobili Stotele",
      "carriers/tele2.yaml:5:", ["title", "already the title of carriers/lmt.yaml:5:1"]),
+    ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: Zvanu Parvaldnieks Latvijas Mobilais",
+     "carriers/lmt.yaml:5:", ["title", "too long", "at most 30 characters"]),
     ("carriers/lmt.yaml", "title: Zvanu Parvaldnieks", "title: Zvanu Pārvaldnieks",
      "carriers/lmt.yaml:5:", ["title", "not plain English"]),
     ("carriers/tele2.yaml", "host: mobili-stotele.tele2.lt", "host: https://mobili-stotele.tele2.lt",
@@ -163,3 +166,13 @@ def test_a_catalog_mistake_the_validator_finds_is_reported_at_the_catalog(projec
     assert errors and all(line.startswith("catalog/pbx/actions.yaml:") for line in errors), result.stderr
     assert all("(rendered at " in line and "apiDefinition.swagger.json:" in line for line in errors)
     assert snapshot(project) == before
+
+
+def test_the_readme_states_the_title_limit_the_tools_enforce():
+    """The README's carrier instructions quote the limit that the schema and the validator share."""
+    from pbxconn.core.limits import TITLE_MAX_LENGTH
+    from pbxconn.generate.schemacheck import _schema
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"title (at most {TITLE_MAX_LENGTH} characters" in readme
+    assert _schema("carrier")["properties"]["title"]["maxLength"] == TITLE_MAX_LENGTH

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from pbxconn.core.limits import DESCRIPTION_LENGTH, TITLE_MAX_LENGTH
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
 from pbxconn.validate.rules.operations import (
@@ -190,12 +191,12 @@ class FieldLengthExceeded(_CertRule):
     Fix: shorten the title to 30 characters or fewer."""
 
     severity = E
-    message = "title {value!r} is {length} characters (limit 30)"
+    message = "title {value!r} is {length} characters (limit {limit})"
 
     def check(self, node, ctx):
         title = _info(ctx).get("title")
-        if isinstance(title, str) and len(title) > 30:
-            yield Violation({"value": title, "length": len(title)}, ("info", "title"))
+        if isinstance(title, str) and len(title) > TITLE_MAX_LENGTH:
+            yield Violation({"value": title, "length": len(title), "limit": TITLE_MAX_LENGTH}, ("info", "title"))
 
 
 @register
@@ -205,12 +206,13 @@ class FieldLengthNotInRange(_CertRule):
     Fix: write a description of 30 to 500 characters."""
 
     severity = E
-    message = "description is {length} characters (must be between 30 and 500)"
+    message = "description is {length} characters (must be between {low} and {high})"
 
     def check(self, node, ctx):
         text = _info(ctx).get("description")
-        if isinstance(text, str) and not 30 <= len(text) <= 500:
-            yield Violation({"length": len(text)}, ("info", "description"))
+        low, high = DESCRIPTION_LENGTH
+        if isinstance(text, str) and not low <= len(text) <= high:
+            yield Violation({"length": len(text), "low": low, "high": high}, ("info", "description"))
 
 
 @register
