@@ -11,6 +11,7 @@ import click
 from pbxconn.core.errors import PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.deploy.gates import DEFAULT_CONTRACT_EXAMPLES, GATES, GateResult, count_findings
 from pbxconn.deploy.secret import SECRET_ENV
 from pbxconn.deploy.settings import DEFAULT_POWER_APPS_URL
 
@@ -29,13 +30,6 @@ def _show_findings(findings: list[Finding], root: Path, minimum: Severity) -> No
         if f.severity >= minimum:
             where = _relative(f.file, root) + (f":{f.line}:{f.column}" if f.line else "")
             click.echo(f"{where}: {f.severity.label} {f.code} {f.message}", err=True)
-
-
-def _counts(findings: list[Finding]) -> str:
-    """'2 errors, 1 warning'."""
-    errors = sum(f.severity == Severity.ERROR for f in findings)
-    warnings = sum(f.severity == Severity.WARNING for f in findings)
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
 def _local_findings(package: Path, root: Path) -> list[Finding]:
@@ -100,6 +94,28 @@ def _oauth_secret(plan, env_name: str, dry_run: bool):
     return secret
 
 
+def _show_gate_start(name: str) -> None:
+    """Announce a gate that takes seconds, so a long wait is explained."""
+    if name in ("csx", "contract"):
+        click.echo(f"gate {name}: running ...", err=True)
+
+
+def _show_gate(result: GateResult) -> None:
+    """One line per finished gate on stderr; a failure's explanation indented below it."""
+    label = result.status.replace("-", " ")
+    click.echo(f"gate {result.name}: {label}" + (f" - {result.summary}" if result.summary else ""), err=True)
+    for line in result.details if result.blocks else ():
+        click.echo(f"  {line}", err=True)
+
+
+def _run_gates(target, skip: tuple[str, ...], contract_examples: int):
+    """Run the release gates in order; the GateRun, whose `failed` names the gate that stopped it."""
+    from pbxconn.deploy.gates import GateContext, run_gates
+
+    ctx = GateContext(target.root, target.carrier, target.package, contract_examples)
+    return run_gates(ctx, set(skip), on_start=_show_gate_start, on_done=_show_gate)
+
+
 @click.command("deploy")
 @click.option("--carrier", required=True, metavar="ID", help="Carrier id: deploys connectors/ID/.")
 @click.option("--environment", "-e", metavar="GUID", envvar="PBXCONN_ENVIRONMENT",
@@ -108,7 +124,12 @@ def _oauth_secret(plan, env_name: str, dry_run: bool):
               help="Update this connector (default: paconn.connector_id in carriers/ID.yaml; none: create).")
 @click.option("--power-apps-url", metavar="URL",
               help=f"Power Apps RP endpoint for test or sovereign clouds (default {DEFAULT_POWER_APPS_URL}).")
-@click.option("--dry-run", is_flag=True, help="Check everything, print the paconn command, do not run it.")
+@click.option("--dry-run", is_flag=True,
+              help="Run every gate, print the paconn command, do not run it.")
+@click.option("--skip", "skip", multiple=True, type=click.Choice(GATES), metavar="GATE",
+              help=f"Do not run this release gate: {', '.join(GATES)} (repeatable; the summary names it).")
+@click.option("--contract-examples", type=click.IntRange(1), default=DEFAULT_CONTRACT_EXAMPLES, show_default=True,
+              metavar="N", help="Examples per operation in the contract gate's short run.")
 @click.option("--remote-validate", is_flag=True,
               help="Run `paconn validate` (Microsoft's server-side certification rules) instead of deploying.")
 @click.option("--secret-env", metavar="NAME", default=SECRET_ENV, show_default=True,
@@ -118,15 +139,27 @@ def _oauth_secret(plan, env_name: str, dry_run: bool):
                                       "or the nearest one above it that holds carriers/).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds paconn may run.")
 def deploy(carrier: str, environment: str | None, connector_id: str | None, power_apps_url: str | None,
-           dry_run: bool, remote_validate: bool, secret_env: str, root: Path, timeout: float) -> int:
-    """Validate a carrier's package, then create or update its connector with paconn.
+           dry_run: bool, skip: tuple[str, ...], contract_examples: int, remote_validate: bool, secret_env: str,
+           root: Path, timeout: float) -> int:
+    """Run the release gates on a carrier's package, then create or update its connector with paconn.
 
-    Refuses when the offline validator reports errors. After `create`, the new connector id
-    is recorded in carriers/ID.yaml under `paconn: connector_id:`; the next deploy updates it.
-    An OAuth connector's client secret comes from $PBXCONN_OAUTH_CLIENT_SECRET (or the
-    variable --secret-env names), else from a hidden prompt; it is never printed.
-    Exit codes: 0 deployed; 1 validation errors, or paconn/the service failed; 2 usage, a
-    missing paconn, login token or environment id, or a package paconn cannot read.
+    \b
+    The gates run in this order and the first failure stops the deploy:
+      1. drift     the package is what `pbxconn build` renders (no hand edits, no stale build)
+      2. validate  the offline validator reports no errors
+      3. csx       script.csx compiles with Mono and passes `pbxconn csx test`
+      4. contract  a short contract run (--contract-examples per operation) against the local emulator
+    A gate is skipped only with --skip GATE, and the summary names every skipped gate. --dry-run
+    runs the gates too. After `create`, the new connector id is recorded in carriers/ID.yaml
+    under `paconn: connector_id:`; the next deploy updates it. An OAuth connector's client secret
+    comes from $PBXCONN_OAUTH_CLIENT_SECRET (or the variable --secret-env names), else from a
+    hidden prompt; it is never printed.
+
+    \b
+    Exit codes: 0 deployed (or dry run passed); 1 a gate failed (drift, validator errors, script
+    or contract failures), or paconn/the service failed; 2 usage, a missing tool (paconn, Mono),
+    login token or environment id, an API the emulator does not serve, or a package paconn
+    cannot read.
     """
     from pbxconn.deploy import run
     from pbxconn.deploy.paconn import PaconnFailedError, display_command
@@ -136,20 +169,24 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
 
     check_env_name(secret_env)
     target = run.locate(find_root(root), carrier)
-    findings = _local_findings(target.package, target.root)
     if remote_validate:
-        return _remote_validate(target, findings, power_apps_url, dry_run, timeout)
-    errors = run.errors_in(findings)
-    if errors:
-        _show_findings(findings, target.root, Severity.ERROR)
-        click.echo(f"pbxconn: refusing to deploy {carrier}: the validator reports {_counts(findings)}", err=True)
-        return int(ExitCode.FINDINGS)
+        return _remote_validate(target, _local_findings(target.package, target.root), power_apps_url, dry_run,
+                                timeout)
+    # Everything that needs the user (environment, login, a typed secret) is settled before the
+    # gates, so nobody waits through a contract run to learn that an argument is missing.
     plan = run.plan_deploy(target, environment=environment, connector_id=connector_id,
                            power_apps_url=power_apps_url)
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     paconn = _paconn_or_note(dry_run)
     secret = _oauth_secret(plan, secret_env, dry_run)
+    gates = _run_gates(target, skip, contract_examples)
+    if gates.failed is not None:
+        failed = gates.failed
+        click.echo(f"pbxconn: refusing to deploy {carrier}: gate {failed.name} failed: {failed.summary}", err=True)
+        click.echo(gates.line(), err=True)
+        return int(failed.exit_code)
+    skipped = f" (gates skipped: {', '.join(gates.skipped)})" if gates.skipped else ""
     if dry_run:
         workdir = run.make_workdir(plan)
         click.echo(f"{plan.verb} {carrier} in environment {plan.environment}"
@@ -157,7 +194,9 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
         click.echo(f"settings given to paconn ({workdir / run.DEPLOY_SETTINGS_NAME}):", err=True)
         click.echo(json.dumps(plan.settings, indent=4), err=True)
         runs = "as printed" + (" (with the client secret in place of ***)" if plan.needs_secret else "")
-        click.echo(f"dry run: paconn not run; the directory is kept so the command runs {runs}", err=True)
+        click.echo(gates.line(), err=True)
+        click.echo(f"dry run: gates passed{skipped}; paconn not run; the directory is kept so the command "
+                   f"runs {runs}", err=True)
         click.echo(display_command(run.paconn_argv(plan, paconn), workdir))
         return int(ExitCode.OK)
     try:
@@ -167,8 +206,9 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
         raise
     for note in outcome.notes:
         click.echo(f"note: {note}", err=True)
+    click.echo(gates.line(), err=True)
     done = "created" if outcome.verb == "create" else "updated"
-    click.echo(f"{done} connector {outcome.connector_id} in environment {outcome.environment}")
+    click.echo(f"{done} connector {outcome.connector_id} in environment {outcome.environment}{skipped}")
     if outcome.recorded:
         rel = _relative(str(target.carrier_file), target.root)
         click.echo(f"recorded paconn.connector_id in {rel}; run `pbxconn build` to refresh "
@@ -194,7 +234,7 @@ def _remote_validate(target, findings: list[Finding], power_apps_url: str | None
         _show_details(exc)
         raise
     _show_findings(findings, target.root, Severity.WARNING)
-    click.echo(f"pbxconn validate (offline rules):            {_counts(findings)}")
+    click.echo(f"pbxconn validate (offline rules):            {count_findings(findings)}")
     if problems:
         click.echo(f"paconn validate (Microsoft certification):   {len(problems)} "
                    f"message{'s' * (len(problems) != 1)}")

@@ -136,9 +136,10 @@ def api_base(root_url: str, spec: dict[str, Any]) -> str:
 
 def run_contract(
     spec_path: Path, *, base_url: str | None = None, api_key: str | None = None, max_examples: int | None = None,
-    seed: int | None = None, webhooks: bool = True,
+    seed: int | None = None, webhooks: bool = True, phases: tuple[str, ...] | None = None,
 ) -> ContractReport:
-    """Contract-test `spec_path` against `base_url` (a live API) or a sandbox started for the run."""
+    """Contract-test `spec_path` against `base_url` (a live API) or a sandbox started for the run;
+    `phases` limits schemathesis to some of its phases (examples, coverage, fuzzing, stateful)."""
     try:
         spec = json.loads(spec_path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
@@ -147,7 +148,8 @@ def run_contract(
         if not api_key:
             raise InputError("--base-url needs --api-key")
         _check_reachable(api_base(base_url, spec))
-        return _run(spec_path, spec, api_base(base_url, spec), api_key, max_examples, seed, webhook_check=None)
+        return _run(spec_path, spec, api_base(base_url, spec), api_key, max_examples, seed, webhook_check=None,
+                    phases=phases)
     from pbxconn.sandbox.process import PREFIXES, start_sandbox
 
     base_path = "/" + str(spec.get("basePath", "/")).strip("/")
@@ -158,11 +160,11 @@ def run_contract(
                          "an API they do not emulate", location=str(spec_path),
                          hint="test a live API with --base-url URL --api-key TOKEN")
     if family == "extension":
-        return _run_extension(spec_path, spec, max_examples, seed, webhooks)
+        return _run_extension(spec_path, spec, max_examples, seed, webhooks, phases)
     sandbox = start_sandbox("--rate-limit", "0", "--api-key", SANDBOX_KEY)
     try:
         return _run(spec_path, spec, api_base(sandbox.url, spec), SANDBOX_KEY, max_examples, seed,
-                    webhook_check=_carrier_webhooks(sandbox.url + "/_sandbox") if webhooks else None)
+                    webhook_check=_carrier_webhooks(sandbox.url + "/_sandbox") if webhooks else None, phases=phases)
     finally:
         sandbox.stop()
 
@@ -174,7 +176,7 @@ def _carrier_webhooks(admin: str):
 
 
 def _run_extension(spec_path: Path, spec: dict[str, Any], max_examples: int | None, seed: int | None,
-                   webhooks: bool) -> ContractReport:
+                   webhooks: bool, phases: tuple[str, ...] | None) -> ContractReport:
     """The extension PBX emulator, signed in to with the authorization code flow, as Power Automate does."""
     from pbxconn.contract.form_events import form_events_match_notification_content
     from pbxconn.contract.oauth import authorization_code_token
@@ -191,13 +193,15 @@ def _run_extension(spec_path: Path, spec: dict[str, Any], max_examples: int | No
         # Every operation acts on one extension: aim them at a seeded phone, or nearly every case
         # would only meet a 404 for an extension that does not exist.
         return _run(spec_path, spec, api_base(sandbox.url, spec), token, max_examples, seed,
-                    webhook_check=check if webhooks else None, parameters={"path.extension_id": "100"})
+                    webhook_check=check if webhooks else None, parameters={"path.extension_id": "100"},
+                    phases=phases)
     finally:
         sandbox.stop()
 
 
 def _run(spec_path: Path, spec: dict[str, Any], base: str, api_key: str, max_examples: int | None,
-         seed: int | None, *, webhook_check: Any, parameters: dict[str, Any] | None = None) -> ContractReport:
+         seed: int | None, *, webhook_check: Any, parameters: dict[str, Any] | None = None,
+         phases: tuple[str, ...] | None = None) -> ContractReport:
     import schemathesis
     from schemathesis.engine import events, from_schema
 
@@ -210,6 +214,8 @@ def _run(spec_path: Path, spec: dict[str, Any], base: str, api_key: str, max_exa
                                     parameters=parameters or None)
     if max_examples is not None:
         config.projects.override.generation.update(max_examples=max_examples)
+    if phases is not None:
+        config.projects.override.phases.update(phases=list(phases))
     schema = schemathesis.openapi.from_dict(spec, config=config)
     for operation in schema.get_all_operations():
         label = operation.ok().label

@@ -16,6 +16,7 @@ import yaml
 
 from pbxconn.core.atomic import write_file
 from pbxconn.core.errors import InputError
+from pbxconn.generate.yamlsource import YamlSource
 
 BLOCK = "paconn"
 KEYS = ("connector_id", "environment")
@@ -25,12 +26,9 @@ _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 def read_carrier(path: Path) -> dict[str, Any]:
     """The carrier YAML as data (a mapping)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("carrier file not found", location=str(path)) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"invalid YAML: {exc}", location=str(path)) from None
+    if not Path(path).is_file():
+        raise InputError("carrier file not found", location=str(path))
+    data = YamlSource.load(Path(path)).data
     if not isinstance(data, dict):
         raise InputError("a carrier file must be a YAML mapping", location=str(path))
     return data

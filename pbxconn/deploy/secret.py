@@ -190,4 +190,3 @@ def mask(text: str, secret: Secret | None) -> str:
 def without_secret_env(environ: Mapping[str, str], secret: Secret) -> dict[str, str]:
     """A child environment without the secret's variable (paconn is handed the secret otherwise)."""
     return {k: v for k, v in environ.items() if not secret.env_name or k != secret.env_name}
-

@@ -24,7 +24,8 @@ from rp_emulator import RPEmulator
 @pytest.fixture
 def make_project(tmp_path: Path, repo: Path):
     """make_project(carrier) -> Project: a temporary root holding copies of the carrier's
-    rendered package (connectors/<id>/), its YAML and pyproject.toml (validator config)."""
+    rendered package (connectors/<id>/), its YAML, the catalog and templates it is rendered
+    from (the drift gate renders it again) and pyproject.toml (validator config)."""
 
     def make(carrier: str) -> Project:
         package = repo / "connectors" / carrier
@@ -35,6 +36,8 @@ def make_project(tmp_path: Path, repo: Path):
         (root / "carriers").mkdir()
         shutil.copyfile(repo / "carriers" / f"{carrier}.yaml", root / "carriers" / f"{carrier}.yaml")
         shutil.copyfile(repo / "pyproject.toml", root / "pyproject.toml")
+        for folder in ("catalog", "templates", "carriers/icons"):
+            shutil.copytree(repo / folder, root / folder)
         return Project(root, carrier)
 
     return make

@@ -6,7 +6,24 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-CARRIERS = ("tele2", "lmt")
+# The release gates that take seconds (Mono, the emulator): tests of paconn's side skip them by
+# flag, as a publisher would; tests/deploy/test_deploy_gates.py runs them.
+REPO = Path(__file__).resolve().parents[2]
+
+
+def api_key_packages() -> list[str]:
+    """The rendered packages (connectors/<id>/) whose connection takes an API key, not OAuth2."""
+    found = []
+    for path in sorted((REPO / "connectors").glob("*/apiProperties.json")):
+        params = json.loads(path.read_text("utf-8"))["properties"].get("connectionParameters", {})
+        if not any(p.get("type") == "oauthSetting" for p in params.values()):
+            found.append(path.parent.name)
+    return found
+
+
+SLOW_GATES = ("--skip", "csx", "--skip", "contract")
+# Tests that edit the rendered package on purpose skip the gate that refuses hand edits too.
+EDITED = ("--skip", "drift", *SLOW_GATES)
 ENVIRONMENT = "0f6c2c1e-3b7a-4d2e-9a51-6c1d2e3f4a5b"
 TOKEN = {"token_type": "Bearer", "access_token": "emulated-token", "expires_on": 4102444800,
          "oid": "11111111-2222-3333-4444-555555555555"}

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from deploy_support import ENVIRONMENT, OAUTH_CLIENT_ID, make_oauth
+from deploy_support import EDITED, ENVIRONMENT, OAUTH_CLIENT_ID, make_oauth
 from pbxconn.cli import main
 from pbxconn.core.errors import InputError
 from pbxconn.deploy import run
@@ -212,7 +212,7 @@ def test_a_connector_without_oauth_needs_no_secret(make_project):
 def deploy_main(capsys, *args: str):
     """Run `pbxconn deploy ...` in this process: (exit code, stdout, stderr)."""
     with pytest.raises(SystemExit) as exited:
-        main(["deploy", *args])
+        main(["deploy", *EDITED, *args])
     out, err = capsys.readouterr()
     return exited.value.code, out, err
 
