@@ -70,12 +70,14 @@ def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root:
 
 
 def validate_rendered(package: RenderedPackage, out_dir: Path) -> list[Finding]:
-    """Run the validator (the same engine `pbxconn validate` uses) on the in-memory package."""
-    from pbxconn.validate.config import Config
-    from pbxconn.validate.engine import validate_package
+    """Run the validator (the same engine and [tool.pbxconn.validate] settings `pbxconn validate`
+    would use for `out_dir`) on the in-memory package."""
+    from pbxconn.validate.config import load_config
+    from pbxconn.validate.engine import apply_file_ignores, validate_package
     from pbxconn.validate.package import Package
 
-    return validate_package(Package.from_files(package.files, out_dir), Config())
+    config = load_config(out_dir)
+    return apply_file_ignores(validate_package(Package.from_files(package.files, out_dir), config), config)
 
 
 @dataclass

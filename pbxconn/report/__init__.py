@@ -1,4 +1,4 @@
-"""Reporters: pure functions turning findings into text, JSON, SARIF or GitHub annotations.
+"""Reporters: pure functions turning findings into text, JSON, SARIF, GitHub annotations or JUnit XML.
 
 Reporters depend only on `pbxconn.core`; they never compute exit codes and never read files.
 """
@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 from pbxconn.core.findings import Finding, Severity
 
 # format name -> module under pbxconn.report (imported on use)
-REPORTERS: dict[str, str] = {"text": "text", "json": "json_", "sarif": "sarif", "github": "github"}
+REPORTERS: dict[str, str] = {"text": "text", "json": "json_", "sarif": "sarif", "github": "github", "junit": "junit"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def render(findings: Sequence[Finding], fmt: str, *, files: int, tool_version: s
            rules: Mapping[str, Mapping[str, Any]] | None = None, color: bool = False) -> str:
     """Render findings in one of REPORTERS' formats.
 
-    `rules` (optional) maps a code to metadata used by SARIF: `summary`, `description`,
-    `severity` ("error"/"warning"/"info"), `category`, `help_uri`.
+    `rules` (optional) maps a code to metadata: `summary`, `description`, `severity`
+    ("error"/"warning"/"info"), `category`, `help_uri` (SARIF) and `fix` (text and JUnit show it).
     """
     if fmt not in REPORTERS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(REPORTERS)}")

@@ -34,11 +34,20 @@ def line_of(finding: Finding, color: bool) -> str:
     return text
 
 
+def _fix_line(finding: Finding, ctx: ReportContext) -> str:
+    """`  fix: ...` under a finding whose rule says how to fix it (when rules are given)."""
+    fix = ctx.rules.get(finding.code, {}).get("fix") if ctx.rules else None
+    if not fix:
+        return ""
+    return f"  {_DIM}fix:{_RESET} {fix}\n" if ctx.color else f"  fix: {fix}\n"
+
+
 def render(findings: Sequence[Finding], ctx: ReportContext) -> str:
-    """Findings grouped by file (a blank line between files) and a closing summary line."""
+    """Findings grouped by file (a blank line between files), each with its fix hint when the
+    rules are known, and a closing summary line."""
     blocks = []
     for _, group in groupby(findings, key=lambda f: f.file):
-        blocks.append("".join(line_of(f, ctx.color) + "\n" for f in group))
+        blocks.append("".join(line_of(f, ctx.color) + "\n" + _fix_line(f, ctx) for f in group))
     counts = summary(findings, ctx.files)
     closing = (f"{_plural(counts['files'], 'file')}, {_plural(counts['errors'], 'error')}, "
                f"{_plural(counts['warnings'], 'warning')}")

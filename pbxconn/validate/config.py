@@ -1,16 +1,26 @@
-"""Which rules run and how severe they are: `[tool.pbxconn.validate]` plus command-line options."""
+"""Which rules run and how severe they are: `[tool.pbxconn.validate]` plus command-line options.
+
+The table is looked up like ruff looks up its settings: from the validated path upwards, the
+nearest pyproject.toml with a `[tool.pbxconn...]` table wins. Every code it names is checked;
+a mistake is a usage error at the file, line and key, with a did-you-mean.
+"""
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from pbxconn.core.errors import InputError
-from pbxconn.core.findings import Severity
+from pbxconn.core.findings import Finding, Severity
 
-CONFIG_KEYS = ("select", "ignore", "severity", "certification")
+CONFIG_KEYS = ("select", "ignore", "severity", "certification", "per-file-ignores")
+TABLE = "[tool.pbxconn.validate]"
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,9 @@ class Config:
     ignore: tuple[str, ...] = ()
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     certification: bool = True
+    # (glob relative to `base`, codes/categories/origins ignored in the files it matches)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    base: Path | None = None  # the folder of the pyproject.toml the settings came from
 
     def enabled(self, code: str, category: str, origin: str = "", certification: bool = False) -> bool:
         """Whether a code runs: the most specific matching selector wins (ALL < origin <
@@ -43,6 +56,25 @@ class Config:
             certification=self.certification if certification is None else certification,
         )
 
+    def ignored_in_file(self, finding: Finding, origin: str = "") -> bool:
+        """True when a per-file-ignores pattern matching the finding's file names its code,
+        category or origin (patterns are relative to the pyproject.toml's folder)."""
+        if not self.per_file_ignores or not finding.file:
+            return False
+        path = Path(finding.file)
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        base = self.base or Path.cwd()
+        try:
+            relative = Path(os.path.relpath(absolute, base)).as_posix()
+        except ValueError:  # another drive on Windows
+            relative = absolute.as_posix()
+        words = {finding.code, finding.category, origin, "ALL"}
+        for pattern, codes in self.per_file_ignores:
+            target = relative if "/" in pattern else path.name
+            if fnmatch.fnmatchcase(target, pattern) and words.intersection(codes):
+                return True
+        return False
+
 
 def split_codes(values: Iterable[str]) -> tuple[str, ...]:
     """['A,B', 'C'] -> ('A', 'B', 'C'); empty items dropped."""
@@ -63,48 +95,87 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def from_table(table: Mapping[str, Any], location: str) -> Config:
-    """Build a Config from a `[tool.pbxconn.validate]` table, checking every key."""
-    unknown = sorted(set(table) - set(CONFIG_KEYS))
-    if unknown:
-        raise InputError(f"unknown setting(s) {', '.join(unknown)}; expected {', '.join(CONFIG_KEYS)}",
-                         location=location)
+class _Where:
+    """Locates keys and values of the table in the file's text, for messages."""
 
-    def codes(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
+    def __init__(self, path: Path | None, text: str = "") -> None:
+        self.path, self.text = path, text
+
+    def __call__(self, key: str, value: str | None = None) -> str:
+        """`pyproject.toml:LINE [tool.pbxconn.validate] key` (the line of `value` when given)."""
+        name = str(self.path) if self.path else "config"
+        line = self._line(value if value is not None else key)
+        return f"{name}:{line}: {TABLE} {key}" if line else f"{name}: {TABLE} {key}"
+
+    def _line(self, needle: str) -> int:
+        start = self.text.find("tool.pbxconn")
+        if start < 0:
+            return 0
+        found = re.search(r"(?<![\w.-])" + re.escape(needle) + r"(?![\w.-])", self.text[start:])
+        return self.text.count("\n", 0, start + found.start()) + 1 if found else 0
+
+
+def _unknown_setting(key: str) -> str:
+    close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
+    tail = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(CONFIG_KEYS)}"
+    return f"unknown setting {key!r}{tail}"
+
+
+def from_table(table: Mapping[str, Any], location: str, *, path: Path | None = None, text: str = "") -> Config:
+    """Build a Config from a `[tool.pbxconn.validate]` table, checking every key and code."""
+    from pbxconn.validate.registry import check_selectors
+
+    where = _Where(path, text) if path else (lambda key, value=None: f"{location} {key}")
+    for key in table:
+        if key not in CONFIG_KEYS:
+            raise InputError(_unknown_setting(key), location=where(key))
+
+    def codes(key: str, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"{key} must be a list of rule codes or categories", location=location)
-        return split_codes(value)
+            raise InputError(f"{key} must be a list of rule codes or categories", location=where(key))
+        found = split_codes(value)
+        for code in found:
+            check_selectors([code], where(key, code))
+        return found
 
     overrides: dict[str, Severity] = {}
     raw = table.get("severity", {})
     if not isinstance(raw, dict):
-        raise InputError("severity must be a table of CODE = \"error\"|\"warning\"|\"info\"", location=location)
-    for code, text in raw.items():
+        raise InputError("severity must be a table of CODE = \"error\"|\"warning\"|\"info\"", location=where("severity"))
+    for code, text_value in raw.items():
+        check_selectors([code], where(f"severity.{code}", code))
         try:
-            overrides[code] = Severity.parse(str(text))
+            overrides[code] = Severity.parse(str(text_value))
         except ValueError as exc:
-            raise InputError(f"severity.{code}: {exc}", location=location) from None
+            raise InputError(f"severity.{code}: {exc}", location=where(f"severity.{code}", code)) from None
     certification = table.get("certification", True)
     if not isinstance(certification, bool):
-        raise InputError("certification must be true or false", location=location)
-    return Config(codes("select") or ("ALL",), codes("ignore"), overrides, certification)
+        raise InputError("certification must be true or false", location=where("certification"))
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise InputError('per-file-ignores must be a table of "GLOB" = ["CODE", ...]', location=where("per-file-ignores"))
+    ignores = tuple((pattern, codes(f"per-file-ignores.{pattern!r}", value)) for pattern, value in per_file.items())
+    return Config(codes("select", table.get("select", [])) or ("ALL",), codes("ignore", table.get("ignore", [])),
+                  overrides, certification, ignores, path.parent if path else None)
 
 
 def load_config(start: Path | None = None) -> Config:
-    """Read `[tool.pbxconn.validate]` from the nearest pyproject.toml (cwd upwards), or defaults."""
-    path = find_pyproject((start or Path.cwd()).resolve())
+    """Read `[tool.pbxconn.validate]` from the nearest pyproject.toml (`start`, default the
+    current folder, upwards), or defaults."""
+    begin = (start or Path.cwd()).resolve()
+    path = find_pyproject(begin if begin.is_dir() else begin.parent)
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid TOML: {exc}", location=str(path)) from None
     table = data.get("tool", {}).get("pbxconn", {}).get("validate")
     if table is None:
-        return Config()
+        return Config(base=path.parent)
     if not isinstance(table, dict):
-        raise InputError("[tool.pbxconn.validate] must be a table", location=str(path))
-    return from_table(table, f"{path} [tool.pbxconn.validate]")
+        raise InputError(f"{TABLE} must be a table", location=str(path))
+    return from_table(table, f"{path} {TABLE}", path=path, text=text)

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Finding, Severity, sort_findings
 from pbxconn.core.pointer import to_pointer
-from pbxconn.core.swagger import PROPERTIES_NAME, SWAGGER_NAME
 from pbxconn.validate.config import Config
 from pbxconn.validate.package import Package, pause_gc, resume_gc
 from pbxconn.validate.registry import INTERNAL_CATEGORY, INTERNAL_CODE, load_rules
 from pbxconn.validate.rule import Rule, Violation
+from pbxconn.validate.targets import discover
 
 SUBJECTS = ("package", "operation", "parameter", "response", "schema", "policy", "script")
 
@@ -90,7 +89,8 @@ def _finding(rule: Rule, violation: Violation, pkg: Package, config: Config,
 
 def validate_package(pkg: Package, config: Config | None = None,
                      rules: dict[str, list[Rule]] | None = None) -> list[Finding]:
-    """All findings for one package, sorted, duplicates removed. Never raises for rule bugs."""
+    """All findings for one package, sorted, duplicates removed. Never raises for rule bugs: a
+    crashing rule becomes an InternalRuleError finding, which no selection hides."""
     pause_gc()
     try:
         return _validate_package(pkg, config, rules)
@@ -139,8 +139,6 @@ def _validate_package(pkg: Package, config: Config | None,
 
     for module, error in sorted(LOAD_ERRORS.items()):
         findings.append(_internal(pkg, f"rule module {module}", error, ""))
-    if not config.enabled(INTERNAL_CODE, INTERNAL_CATEGORY, "pbxconn"):
-        findings = [f for f in findings if f.code != INTERNAL_CODE]
     return sort_findings(findings)
 
 
@@ -199,37 +197,28 @@ def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Fi
                    pkg.file_label("swagger"), line, column, pointer, INTERNAL_CATEGORY)
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """Connector folders (or single swagger files) named by the given paths, in order."""
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            out.append(path)
-        elif path.is_dir():
-            if (path / SWAGGER_NAME).is_file() or (path / PROPERTIES_NAME).is_file():
-                out.append(path)
-                continue
-            found = sorted({p.parent for p in path.rglob(SWAGGER_NAME) if p.is_file()})
-            if not found:
-                raise InputError(f"no {SWAGGER_NAME} in this folder or below", location=str(path))
-            out.extend(found)
-        else:
-            raise InputError("no such file or directory", location=str(path))
-    return out
-
-
 def _validate_one(target: Path, config: Config) -> tuple[list[Finding], int]:
     """Load and validate one package; (findings, number of files read)."""
     pkg = Package.load(target)
-    return validate_package(pkg, config), len(pkg.files)
+    return apply_file_ignores(validate_package(pkg, config), config), len(pkg.files)
+
+
+def apply_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:
+    """The findings that per-file-ignores do not drop (a crash is never dropped)."""
+    if not config.per_file_ignores:
+        return findings
+    rules = load_rules()
+    return [f for f in findings if f.code == INTERNAL_CODE
+            or not config.ignored_in_file(f, getattr(rules.get(f.code), "origin", ""))]
 
 
 def validate_paths(paths: Iterable[Path | str], config: Config | None = None, jobs: int = 1,
-                   progress: Progress | None = None) -> Result:
-    """Validate every package named by `paths` (folders of folders too), optionally in parallel."""
-    config = config or Config()
+                   progress: Progress | None = None,
+                   config_for: Callable[[Path], Config] | None = None) -> Result:
+    """Validate every package named by `paths` (folders of folders, or files of packages),
+    optionally in parallel; `config_for(target)` gives each package its own settings."""
     targets = discover(paths)
+    configs = [config_for(t) if config_for else (config or Config()) for t in targets]
     findings: list[Finding] = []
     files = 0
     total = len(targets)
@@ -239,17 +228,15 @@ def validate_paths(paths: Iterable[Path | str], config: Config | None = None, jo
         workers = min(jobs, total, os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, total // (workers * 4))
-            for done, (found, count) in enumerate(
-                    pool.map(_validate_one, targets, [config] * total, chunksize=chunk), 1):
+            for done, (found, count) in enumerate(pool.map(_validate_one, targets, configs, chunksize=chunk), 1):
                 findings.extend(found)
                 files += count
                 if progress:
                     progress(done, total)
     else:
-        rules = active_rules(config)
-        for done, target in enumerate(targets, 1):
+        for done, (target, cfg) in enumerate(zip(targets, configs), 1):
             pkg = Package.load(target)
-            findings.extend(validate_package(pkg, config, rules))
+            findings.extend(apply_file_ignores(validate_package(pkg, cfg, active_rules(cfg)), cfg))
             files += len(pkg.files)
             if progress:
                 progress(done, total)

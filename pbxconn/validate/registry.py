@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from dataclasses import dataclass
 from typing import Iterable
@@ -63,10 +64,17 @@ def rule_infos() -> list[RuleInfo]:
     return sorted(out, key=lambda r: (r.category, r.code))
 
 
-def check_selectors(selectors: Iterable[str]) -> None:
-    """Raise InputError for a --select/--ignore item that names no code, category or origin."""
-    known = set(load_rules()) | set(NOT_IMPLEMENTED) | set(CATEGORIES) | {
+def known_selectors() -> set[str]:
+    """Every word --select/--ignore and the config accept: codes, categories, origins, ALL."""
+    return set(load_rules()) | set(NOT_IMPLEMENTED) | set(CATEGORIES) | {
         "ALL", "microsoft", "pbxconn", INTERNAL_CODE, INTERNAL_CATEGORY}
+
+
+def check_selectors(selectors: Iterable[str], location: str = "--select/--ignore") -> None:
+    """Raise InputError for an item that names no code, category or origin, with a did-you-mean."""
+    known = known_selectors()
     for item in selectors:
         if item not in known:
-            raise InputError(f"unknown rule code or category {item!r} (see `pbxconn rules`)")
+            close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
+            hint = f"did you mean {close[0]!r}?" if close else "`pbxconn rules` lists every code and category"
+            raise InputError(f"unknown rule code or category {item!r}", location=location, hint=hint)
