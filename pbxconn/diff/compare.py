@@ -388,11 +388,13 @@ def _parameters(c: _Changes, name: str, o: _Op, n: _Op) -> None:
 
 
 def _added_input(c: _Changes, name: str, label: str, node: dict, at: Where, required: bool) -> None:
-    """A new parameter or body field: breaking when required without a default."""
-    if required and "default" not in node:
-        c.add("RequiredParameterAdded", None, at, operation=name, param=label)
-    else:
+    """A new parameter or body field: breaking when required, with or without a default."""
+    if not required:
         c.add("ParameterAdded", None, at, operation=name, param=label)
+    elif "default" in node:
+        c.add("RequiredParameterWithDefaultAdded", None, at, operation=name, param=label, new=node["default"])
+    else:
+        c.add("RequiredParameterAdded", None, at, operation=name, param=label)
 
 
 _INPUT_HANDLED = {"name", "in", "required", "type", "format", "items", "enum", "default", "x-ms-visibility",
@@ -401,7 +403,7 @@ _INPUT_HANDLED = {"name", "in", "required", "type", "format", "items", "enum", "
 
 def _internal(node: dict) -> bool:
     """Marked `x-ms-visibility: internal` itself."""
-    return node.get("x-ms-visibility") == "internal"
+    return visibility_rank(node.get("x-ms-visibility")) == VISIBILITY_RANK["internal"]
 
 
 def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Where, np_: Where,
@@ -410,10 +412,12 @@ def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Where,
     if old_required != new_required:
         c.add("ParameterMadeRequired" if new_required else "ParameterMadeOptional", op_, np_,
               operation=name, param=label)
-    for aspect in ("type", "format"):
-        if old.get(aspect) != new.get(aspect):
-            c.add("ParameterTypeChanged", op_ + (aspect,), np_ + (aspect,), operation=name, param=label,
-                  aspect=aspect, old=old.get(aspect), new=new.get(aspect))
+    if old.get("type") != new.get("type"):
+        c.add("ParameterTypeChanged", op_ + ("type",), np_ + ("type",), operation=name, param=label,
+              aspect="type", old=old.get("type"), new=new.get("type"))
+    if old.get("format") != new.get("format"):
+        c.add("ParameterFormatChanged", op_ + ("format",), np_ + ("format",), operation=name, param=label,
+              old=old.get("format"), new=new.get("format"))
     parent_hidden = old_hidden
     old_hidden = old_hidden or _internal(old)
     new_hidden = new_hidden or _internal(new)
@@ -425,7 +429,7 @@ def _input(c: _Changes, name: str, label: str, old: dict, new: dict, op_: Where,
         else:
             c.add("ParameterTypeChanged", op_ + ("items",), np_ + ("items",), operation=name, param=label,
                   aspect="items", old=oi, new=ni)
-    _enum(c, name, label, old.get("enum"), new.get("enum"), op_, np_)
+    _enum(c, INPUT_ENUM_CODES, old.get("enum"), new.get("enum"), op_, np_, operation=name, param=label)
     if old.get("default") != new.get("default"):
         code = "InternalDefaultChanged" if old_hidden or new_hidden else "DefaultChanged"
         c.add(code, op_ + ("default",), np_ + ("default",), operation=name, param=label,
@@ -448,7 +452,7 @@ def user_settable(node: Any) -> bool:
     `x-ms-notification-url`, and (for an object) at least one such field."""
     if not isinstance(node, dict) or node.get("x-ms-notification-url") is True:
         return False
-    if node.get("x-ms-visibility") == "internal":
+    if _internal(node):
         return False
     if isinstance(node.get("schema"), dict):
         return user_settable(node["schema"])
@@ -477,24 +481,46 @@ def _properties_in(c: _Changes, name: str, label: str, old: dict, new: dict, op_
                    key in old_req, key in new_req, old_hidden, new_hidden)
 
 
-def _enum(c: _Changes, name: str, label: str, old: Any, new: Any, op_: Where, np_: Where) -> None:
-    """Input enums: removing a value (or adding an enum) breaks, adding a value does not."""
-    if old == new:
-        return
+ENUM_CHANGES = ("ListAdded", "ListRemoved", "ValueAdded", "ValueRemoved")
+INPUT_ENUM_CODES = {change: f"Enum{change}" for change in ENUM_CHANGES}
+
+
+def output_enum_codes(kind: str) -> dict[str, str]:
+    """Enum change -> code for a response ("Response") or notification ("Notification") field."""
+    return {change: f"{kind}FieldEnum{change}" for change in ENUM_CHANGES}
+
+
+def _enum(c: _Changes, codes: dict[str, str], old: Any, new: Any, op_: Where, np_: Where, **args: Any) -> None:
+    """An `enum` list gained, lost, or its values changed; order and repeats do not count."""
     at_old, at_new = op_ + ("enum",), np_ + ("enum",)
+    if old is None and new is None:
+        return
     if new is None:
-        c.add("EnumValueAdded", at_old, np_, operation=name, param=label, values="any value")
-        return
-    if old is None:
-        c.add("EnumValueRemoved", op_, at_new, operation=name, param=label,
-              values=f"values other than {show(new)}")
-        return
-    removed = [v for v in _list(old) if v not in _list(new)]
-    added = [v for v in _list(new) if v not in _list(old)]
-    if removed:
-        c.add("EnumValueRemoved", at_old, at_new, operation=name, param=label, values=removed)
-    if added:
-        c.add("EnumValueAdded", at_old, at_new, operation=name, param=label, values=added)
+        c.add(codes["ListRemoved"], at_old, np_, values=old, **args)
+    elif old is None:
+        c.add(codes["ListAdded"], op_, at_new, values=new, **args)
+    else:
+        removed, added = _missing(_list(old), _list(new)), _missing(_list(new), _list(old))
+        if removed:
+            c.add(codes["ValueRemoved"], at_old, at_new, values=removed, **args)
+        if added:
+            c.add(codes["ValueAdded"], at_old, at_new, values=added, **args)
+
+
+def _missing(values: list, other: list) -> list:
+    """Values of `values` that `other` lacks, once each, compared as JSON (so `true` is not `1`)."""
+    present = {_canonical(v) for v in other}
+    out: dict[str, Any] = {}
+    for value in values:
+        key = _canonical(value)
+        if key not in present:
+            out.setdefault(key, value)
+    return list(out.values())
+
+
+def _canonical(value: Any) -> str:
+    """A JSON value as text that is equal exactly when the values are."""
+    return json.dumps(value, sort_keys=True)
 
 
 # --- responses ----------------------------------------------------------------------------------
@@ -539,22 +565,24 @@ def _body_schema(c: _Changes, name: str, kind: str, old: Any, new: Any, op_: Whe
         _output(c, name, kind, "", _dict(old), _dict(new), op_, np_)
 
 
-_OUTPUT_HANDLED = {"type", "format", "items", "properties", "description", "title", "x-ms-summary",
+_OUTPUT_HANDLED = {"type", "format", "items", "enum", "properties", "description", "title", "x-ms-summary",
                    "x-ms-visibility"}
 
 
 def _output(c: _Changes, name: str, kind: str, label: str, old: dict, new: dict, op_: Where, np_: Where) -> None:
     """Compare one output schema (recursively): fields removed, added, retyped."""
     shown = label or "(body)"
-    for aspect in ("type", "format"):
-        if old.get(aspect) == new.get(aspect):
-            continue
-        if aspect == "format" and old.get("format") is None and old.get("type") == new.get("type"):
-            c.add(f"{kind}FieldFormatAdded", op_, np_ + (aspect,), operation=name, field=shown,
-                  new=new.get(aspect))
+    if old.get("type") != new.get("type"):
+        c.add(f"{kind}FieldTypeChanged", op_ + ("type",), np_ + ("type",), operation=name, field=shown,
+              aspect="type", old=old.get("type"), new=new.get("type"))
+    if old.get("format") != new.get("format"):
+        if old.get("format") is None and old.get("type") == new.get("type"):
+            c.add(f"{kind}FieldFormatAdded", op_, np_ + ("format",), operation=name, field=shown,
+                  new=new.get("format"))
         else:
-            c.add(f"{kind}FieldTypeChanged", op_ + (aspect,), np_ + (aspect,), operation=name, field=shown,
-                  aspect=aspect, old=old.get(aspect), new=new.get(aspect))
+            c.add(f"{kind}FieldFormatChanged", op_ + ("format",), np_ + ("format",), operation=name, field=shown,
+                  old=old.get("format"), new=new.get("format"))
+    _enum(c, output_enum_codes(kind), old.get("enum"), new.get("enum"), op_, np_, operation=name, field=shown)
     if ("items" in old or "items" in new) and old.get("type") == new.get("type"):
         oi, ni = old.get("items"), new.get("items")
         if isinstance(oi, dict) and isinstance(ni, dict):
@@ -706,26 +734,47 @@ def _text(c: _Changes, subject: str, old: dict, new: dict, op_: Where, np_: Wher
               old=old.get(key), new=new.get(key))
 
 
+def visibility_rank(value: Any) -> int:
+    """Rank of an x-ms-visibility value: internal < advanced < none (also absent, "" or unknown) < important."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    return VISIBILITY_RANK.get(text, VISIBILITY_RANK["none"])
+
+
 def _visibility(c: _Changes, subject: str, old: Any, new: Any, op_: Where, np_: Where,
                 made_internal: str | None, **args: Any) -> None:
-    """x-ms-visibility: internal < advanced < none < important."""
-    if old == new:
-        return
-    ro, rn = VISIBILITY_RANK.get(old or "none", 2), VISIBILITY_RANK.get(new or "none", 2)
+    """x-ms-visibility: hiding what users set breaks; every other change of rank is listed."""
+    ro, rn = visibility_rank(old), visibility_rank(new)
     if rn == ro:
         return
-    if rn == 0 and made_internal:
+    internal = VISIBILITY_RANK["internal"]
+    if rn == internal and made_internal:
         c.add(made_internal, op_, np_, **args)
+        return
+    if ro == internal:
+        code = "InternalMadeVisible"
     else:
-        c.add("VisibilityIncreased" if rn > ro else "VisibilityReduced", op_, np_, subject=subject,
-              old=old or "none", new=new or "none")
+        code = "VisibilityIncreased" if rn > ro else "VisibilityReduced"
+    c.add(code, op_, np_, subject=subject, old=old or "none", new=new or "none")
+
+
+def _unordered_enums(value: Any) -> Any:
+    """A JSON value with every `enum` list made a set, so reordering an enum is no change."""
+    if isinstance(value, list):
+        return [_unordered_enums(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _unordered_enums(v) for k, v in value.items()}
+    if isinstance(value.get("enum"), list):
+        out["enum"] = frozenset(_canonical(v) for v in value["enum"])
+    return out
 
 
 def _others(c: _Changes, subject: str, old: dict, new: dict, op_: Where, np_: Where, handled: set,
             role: str = "swagger") -> None:
     """Every other key that differs: OtherChange, listed for review."""
     for key in _keys(old, new):
-        if key in handled or old.get(key) == new.get(key):
+        if key in handled or old.get(key) == new.get(key) or \
+                _unordered_enums(old.get(key)) == _unordered_enums(new.get(key)):
             continue
         c.add("OtherChange", op_ + (key,), np_ + (key,), role, subject=subject, key=str(key),
               old=old.get(key), new=new.get(key))

@@ -122,13 +122,15 @@ BREAKING = [
     ("ParameterMadeRequired", set_(lambda s: param(s, "limit"), "required", True)),
     ("ParameterMadeRequired", set_(body, "required", ["number", "caller"])),
     ("ParameterTypeChanged", set_(lambda s: param(s, "limit"), "type", "string")),
-    ("ParameterTypeChanged", set_(lambda s: param(s, "limit"), "format", "int64")),
+    ("ParameterFormatChanged", set_(lambda s: param(s, "limit"), "format", "int64")),
     ("ParameterTypeChanged", items_retyped),
     ("RequiredParameterAdded", add_parameter(required=True, default=False)),
+    ("RequiredParameterWithDefaultAdded", add_parameter(required=True, default=True)),
     ("RequiredParameterAdded", lambda s, p: (body(s)["properties"].update(pin={"type": "string"}),
                                              body(s)["required"].append("pin"))),
     ("EnumValueRemoved", set_(lambda s: param(s, "sort"), "enum", ["asc"])),
-    ("EnumValueRemoved", set_(lambda s: body(s)["properties"]["caller"], "enum", ["a"])),
+    ("EnumValueRemoved", set_(lambda s: body(s)["properties"]["mode"], "enum", ["queue"])),
+    ("EnumListAdded", set_(lambda s: body(s)["properties"]["caller"], "enum", ["a"])),
     ("InternalDefaultChanged", set_(lambda s: param(s, "initial_contact_id"), "default", 1)),
     ("ParameterMadeInternal", set_(lambda s: param(s, "limit"), "x-ms-visibility", "internal")),
     ("ResponseRemoved", lambda s, p: op(s)["responses"].pop("200")),
@@ -138,8 +140,8 @@ BREAKING = [
     ("ResponseFieldTypeChanged", items_retyped),
     ("NotificationRemoved", lambda s, p: s["paths"]["/webhooks/CallStarted"].pop("x-ms-notification-content")),
     ("NotificationFieldRemoved", drop(lambda s: event(s)["properties"]["data"]["properties"], "caller")),
-    ("NotificationFieldTypeChanged", set_(lambda s: event(s)["properties"]["data"]["properties"]["callID"],
-                                         "format", "int64")),
+    ("NotificationFieldFormatChanged", set_(lambda s: event(s)["properties"]["data"]["properties"]["callID"],
+                                           "format", "int64")),
     ("TriggerKindChanged", set_(op, "x-ms-trigger", "single")),
     ("TriggerKindChanged", drop(op, "x-ms-trigger")),
     ("TriggerMetadataChanged", set_(op, "x-ms-trigger-metadata", {"mode": "polling", "kind": "query", "x": 1})),
@@ -166,7 +168,6 @@ NON_BREAKING = [
     ("VisibilityIncreased", set_(lambda s: op(s, "/dial", "post"), "x-ms-visibility", "important")),
     ("VisibilityReduced", set_(lambda s: op(s, "/dial", "post"), "x-ms-visibility", "advanced")),
     ("ParameterAdded", add_parameter(required=False, default=False)),
-    ("ParameterAdded", add_parameter(required=True, default=True)),
     ("ParameterAdded", lambda s, p: body(s)["properties"].update(note={"type": "string"})),
     ("ParameterMadeOptional", set_(body, "required", [])),
     ("EnumValueAdded", set_(lambda s: param(s, "sort"), "enum", ["asc", "desc", "none"])),
@@ -303,9 +304,9 @@ def test_output_gaining_a_format_is_not_breaking_but_an_input_gaining_one_is() -
     findings = _mutated(set_(lambda s: contact(s)["properties"]["firstname"], "format", "byte"))
     assert [(f.code, f.extra["class"]) for f in findings] == [("ResponseFieldFormatAdded", "non-breaking")]
     findings = _mutated(set_(lambda s: body(s)["properties"]["caller"], "format", "byte"))
-    assert [(f.code, f.extra["class"]) for f in findings] == [("ParameterTypeChanged", "breaking")]
+    assert [(f.code, f.extra["class"]) for f in findings] == [("ParameterFormatChanged", "breaking")]
     findings = _mutated(drop(lambda s: contact(s)["properties"]["contactID"], "format"))
-    assert [(f.code, f.extra["class"]) for f in findings] == [("ResponseFieldTypeChanged", "breaking")]
+    assert [(f.code, f.extra["class"]) for f in findings] == [("ResponseFieldFormatChanged", "breaking")]
 
 
 def test_hiding_an_input_that_only_holds_the_notification_url_is_not_breaking() -> None:
