@@ -17,20 +17,41 @@ def csx() -> None:
 
 @csx.command("test")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--checks", "profile", type=click.Choice(["auto", "generic", "pbxconn"]), default="auto",
+              show_default=True, help="Behaviour checks to run (see above).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list operations that never reach the script.")
-def test(path: Path, fmt: str, verbose: bool) -> int:
-    """Compile PATH (a connector folder or its script.csx) and run the behaviour checks.
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list operations that never reach the script and each call's time.")
+def test(path: Path, profile: str, fmt: str, verbose: bool) -> int:
+    """Compile PATH (a connector folder or its script.csx) and run behaviour checks on it.
 
-    Webhook registrations must answer 201 with a Location that deletes the webhook through the
-    connector; service errors and other operations must pass through unchanged. Exit 1 when the
-    script does not compile or a check fails; scripts using C# newer than Mono's compiler are
-    reported as not checkable locally (exit 0). Exit 2 when Mono is not installed.
+    \b
+    --checks (the output names the profile and the checks that ran):
+    generic  any connector: each operation the script handles (apiProperties
+             scriptOperations; empty or absent = all) is called with a plausible
+             request and a stubbed service answering 200 with a plausible body;
+             the script must not throw (any status it answers is fine) and must
+             answer within Microsoft's 5-second limit for custom code.
+    pbxconn  our carriers' contract, plus the generic checks: webhook
+             registrations answer 201 with a Location that deletes the webhook
+             through the connector; service errors and other operations pass
+             through unchanged.
+    auto     pbxconn for connectors/<id>/ of a pbxconn project that has
+             carriers/<id>.yaml, else generic.
+
+    \b
+    Exit codes:
+    0  the script compiles and every check passes, or it uses C# newer than
+       Mono's C# 7 compiler ("not checkable locally");
+    1  the script does not compile, a check fails, or apiDefinition.swagger.json
+       or apiProperties.json is not valid JSON (the package is broken; the
+       script is still compiled, behaviour checks are skipped);
+    2  Mono is not installed.
     """
     from pbxconn.csx.runner import format_text, run_checks
 
-    report = run_checks(path)
+    report = run_checks(path, checks=profile)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

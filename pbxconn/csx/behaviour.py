@@ -1,6 +1,6 @@
 """Behaviour tests of a compiled script: canned service answers in, checked responses out.
 
-What pbxconn expects of a connector's custom code (the carriers' webhook fix):
+The `pbxconn` profile: what pbxconn expects of its carriers' custom code (the webhook fix):
 - `webhook_routed_to_script`: every webhook registration (x-ms-trigger: single) is routed to it;
 - `webhook_registration_returns_location`: when the service accepts a registration, the script
   answers 201 Created, keeps the body, and its Location is a connector URL that the definition
@@ -18,15 +18,19 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from pbxconn.csx.compile import Toolchain
 from pbxconn.csx.connector import Connector, Operation
+from pbxconn.csx.samples import CALLBACK, resolve
 
 # The connector URL the platform would call (Power Automate calls APIM, not the service).
 CONNECTOR_BASE = "https://connector.invalid/apim/pbxconn/0123456789abcdef"
-CALLBACK = "https://callback.invalid/workflows/run/trigger"
 WEBHOOK_ID = "4711"
+# Microsoft: custom code must finish within 5 seconds.
+SCRIPT_TIME_LIMIT = 5.0
+PBXCONN_CHECKS = ("webhook_routed_to_script", "webhook_registration_returns_location", "webhook_error_passes_through",
+                  "operation_passes_through", "operation_not_routed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class Check:
     operation_id: str
     passed: bool
     detail: str = ""
+    seconds: float | None = None  # how long the call took, for timing checks
+    inconclusive: bool = False  # not counted as a failure: the outcome may be the stub's doing
 
 
 @dataclass(slots=True)
@@ -52,13 +58,18 @@ class Case:
     request_uri: str = ""
     original_uri: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    request_headers: dict[str, str] = field(default_factory=lambda: {"X-API-KEY": "test-key"})
+    content_type: str = "application/json"
+    routed_answers: bool = False  # answer each request from run_host's `answers` table, else `canned`
+    time_limit: float = SCRIPT_TIME_LIMIT
 
     def to_json(self) -> dict[str, Any]:
         """The case as the host reads it."""
         return {"id": self.id, "operationId": self.operation.operation_id, "method": self.operation.method,
                 "requestUri": self.request_uri, "originalRequestUri": self.original_uri,
-                "requestBody": self.request_body, "requestHeaders": {"X-API-KEY": "test-key"},
-                "response": self.canned}
+                "requestBody": self.request_body, "requestContentType": self.content_type,
+                "requestHeaders": self.request_headers, "response": self.canned,
+                "routedAnswers": self.routed_answers, "timeoutMs": int(self.time_limit * 1000)}
 
 
 def _envelope(status: int, message: str, data: Any) -> str:
@@ -83,12 +94,12 @@ def _notification_body(op: Operation, swagger: Mapping[str, Any]) -> str | None:
         if not isinstance(param, dict):
             continue
         if "$ref" in param:
-            param = _resolve(swagger, param["$ref"])
+            param = resolve(swagger, param["$ref"])
         if param.get("in") != "body":
             continue
         schema = param.get("schema") or {}
         if "$ref" in schema:
-            schema = _resolve(swagger, schema["$ref"])
+            schema = resolve(swagger, schema["$ref"])
         props = schema.get("properties") or {}
         name = next((k for k, v in props.items() if isinstance(v, dict) and v.get("x-ms-notification-url")), None)
         return json.dumps({name: CALLBACK} if name else {})
@@ -107,19 +118,12 @@ def _registration_answer(op: Operation, swagger: Mapping[str, Any], webhook_id: 
             status, schema = int(code), response["schema"]
             break
     if "$ref" in schema:
-        schema = _resolve(swagger, schema["$ref"])
+        schema = resolve(swagger, schema["$ref"])
     props = list((schema.get("properties") or {}))
     if "data" in props or not props:
         return status, _envelope(status, "Webhook created", webhook_id)
     key = "id" if "id" in props else next((p for p in props if p.lower().endswith("id")), props[0])
     return status, json.dumps({key: webhook_id})
-
-
-def _resolve(doc: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
-    node: Any = doc
-    for part in ref.lstrip("#/").split("/"):
-        node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
-    return node if isinstance(node, dict) else {}
 
 
 def build_cases(connector: Connector) -> tuple[list[Case], list[Check]]:
@@ -161,13 +165,17 @@ def build_cases(connector: Connector) -> tuple[list[Case], list[Check]]:
     return cases, checks
 
 
-def run_host(host_exe: Path, toolchain: Toolchain, cases: list[Case], timeout: float = 120) -> list[dict[str, Any]]:
-    """Run the compiled host in test mode on `cases`; return its results in order."""
+def run_host(host_exe: Path, toolchain: Toolchain, cases: list[Case],
+             answers: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Run the compiled host in test mode on `cases`; return its results in order. `answers`
+    (method, path pattern, response) serve the requests of cases with `routed_answers`."""
     if not cases:
         return []
+    timeout = 60 + sum(c.time_limit for c in cases)
     with tempfile.TemporaryDirectory(prefix="pbxconn-csx-cases-") as tmp:
         path = Path(tmp) / "cases.json"
-        path.write_text(json.dumps([c.to_json() for c in cases]), encoding="utf-8")
+        path.write_text(json.dumps({"answers": list(answers), "cases": [c.to_json() for c in cases]}),
+                        encoding="utf-8")
         proc = subprocess.run([toolchain.mono, str(host_exe), "test", str(path)],
                               capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:

@@ -20,10 +20,11 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from pbxconn.core.errors import ToolMissingError
 from pbxconn.csx.contract import HOST_NAMESPACE, SUPPORTED_NAMESPACES
+from pbxconn.csx.language import NEWER_LANGUAGE_CODES, describe, judge
 from pbxconn.csx.parse import parse_script
 
 HERE = Path(__file__).resolve().parent
@@ -56,8 +57,6 @@ MISSING_ASSEMBLY_TYPES = {
     "Color": "System.Drawing", "ImageFormat": "System.Drawing", "ZipArchive": "System.IO.Compression",
     "ZipArchiveEntry": "System.IO.Compression", "ZipArchiveMode": "System.IO.Compression",
 }
-# mcs: "feature ... cannot be used because it is not part of the C# 7.x language specification".
-NEWER_LANGUAGE_CODES = {"CS1644", "CS8025", "CS8058"}
 
 DIAGNOSTIC = re.compile(
     r"^(?P<file>.*?)\((?P<line>\d+),(?P<column>\d+)\): (?P<severity>error|warning) (?P<code>CS\d+): (?P<message>.*)$")
@@ -103,6 +102,7 @@ class CompileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: Path | None = None
     reason: str = ""
+    newer: str = ""  # the C# newer than 7 the script uses, e.g. "C# 8 using declarations (line 12)"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -231,12 +231,7 @@ def compile_script(script_text: str, *, host: bool = True, toolchain: Toolchain 
         cache_root().mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_root() if cache else None))
     try:
-        script_file = stage / "script.cs"
-        script_file.write_text(prelude(toolchain) + text, encoding="utf-8")
-        args = [toolchain.mcs, "-nologo", "-debug-", "-optimize+", "-nowarn:105,1998",
-                "-target:exe" if host else "-target:library", f"-out:{stage / out_name}",
-                *(f"-r:{r}" for r in toolchain.references), *map(str, sources), str(script_file)]
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=180)
+        proc = _mcs(toolchain, text, sources, stage / out_name, host)
         log = proc.stdout + proc.stderr
         diagnostics = parse_diagnostics(log)
         (stage / "mcs.log").write_text(log, encoding="utf-8")
@@ -252,10 +247,28 @@ def compile_script(script_text: str, *, host: bool = True, toolchain: Toolchain 
                 shutil.rmtree(stage, ignore_errors=True)
             return CompileResult("compiled", diagnostics, target_dir / out_name)
         shutil.rmtree(stage, ignore_errors=True)
-        return classify_failure(text, diagnostics)
+        return classify_failure(text, diagnostics, recompile=lambda variant: _script_errors(variant, toolchain))
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _mcs(toolchain: Toolchain, text: str, sources: Sequence[Path], output: Path,
+         host: bool) -> subprocess.CompletedProcess:
+    """Run mcs on the prelude + `text` and `sources`, writing `output`."""
+    script_file = output.parent / "script.cs"
+    script_file.write_text(prelude(toolchain) + text, encoding="utf-8")
+    args = [toolchain.mcs, "-nologo", "-debug-", "-optimize+", "-nowarn:105,1998",
+            "-target:exe" if host else "-target:library", f"-out:{output}",
+            *(f"-r:{r}" for r in toolchain.references), *map(str, sources), str(script_file)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=180)
+
+
+def _script_errors(text: str, toolchain: Toolchain) -> list[Diagnostic]:
+    """The errors mcs reports in `text` compiled as a library against the stub (nothing kept)."""
+    with tempfile.TemporaryDirectory(prefix="pbxconn-csx-variant-") as tmp:
+        proc = _mcs(toolchain, text, stub_sources(), Path(tmp) / "script.dll", host=False)
+    return [d for d in parse_diagnostics(proc.stdout + proc.stderr) if d.severity == "error" and d.file == SCRIPT_NAME]
 
 
 def _read_log(directory: Path) -> list[Diagnostic]:
@@ -263,8 +276,13 @@ def _read_log(directory: Path) -> list[Diagnostic]:
     return parse_diagnostics(log.read_text(encoding="utf-8")) if log.is_file() else []
 
 
-def classify_failure(text: str, diagnostics: Sequence[Diagnostic]) -> CompileResult:
-    """Tell an error in the script from what Mono cannot check (newer C#, absent assemblies)."""
+def classify_failure(text: str, diagnostics: Sequence[Diagnostic],
+                     recompile: Callable[[str], Sequence[Diagnostic]] | None = None) -> CompileResult:
+    """Tell an error in the script from what Mono cannot check (newer C#, absent assemblies).
+
+    A script using C# 8+ is not checkable when every mcs error follows from that syntax; when mcs
+    also reports an error that does not (a genuine C# 7 error elsewhere), the result is an error
+    listing only those. `recompile` compiles a variant of the script (see `language.judge`)."""
     errors = [d for d in diagnostics if d.severity == "error"]
     in_script = [d for d in errors if d.file == SCRIPT_NAME]
     outside = [d for d in errors if d.file != SCRIPT_NAME]
@@ -272,21 +290,29 @@ def classify_failure(text: str, diagnostics: Sequence[Diagnostic]) -> CompileRes
         # Not the script's fault: the stub or host failed (e.g. a script type clashing with them).
         return CompileResult("error", list(diagnostics), reason="the local host did not compile: " + str(outside[0]))
     parsed = parse_script(text)
-    if any(d.code in NEWER_LANGUAGE_CODES for d in in_script) or (parsed.newer_syntax and not parsed.syntax_errors):
-        construct = parsed.newer_syntax[0] if parsed.newer_syntax else None
-        detail = f"{construct.text} at line {construct.line}" if construct else in_script[0].message
+    verdict = judge(parsed, in_script, recompile)
+    genuine = list(verdict.genuine)
+    newer_code = next((d for d in in_script if d.code in NEWER_LANGUAGE_CODES), None)
+    if not genuine and not parsed.syntax_errors and (verdict.features or newer_code):
+        what = describe(verdict.features) if verdict.features else \
+            f"C# newer than 7 (line {newer_code.line}: {newer_code.message})"
         return CompileResult("not-checkable", list(diagnostics),
-                             reason=f"uses C# newer than Mono's compiler supports: {detail}")
-    newtonsoft = next((d for d in in_script if d.code in ("CS1061", "CS0117", "CS1501")
+                             reason=f"uses {what}, newer than Mono's C# 7 compiler", newer=what)
+    newtonsoft = next((d for d in genuine if d.code in ("CS1061", "CS0117", "CS1501")
                        and "`Newtonsoft.Json" in d.message), None)
     if newtonsoft is not None:
         return CompileResult("not-checkable", list(diagnostics),
                              reason=f"uses Newtonsoft.Json API newer than the local Newtonsoft.Json: {newtonsoft}")
-    missing = _missing_assembly(in_script, parsed)
+    missing = _missing_assembly(genuine, parsed)
     if missing:
         return CompileResult("not-checkable", list(diagnostics),
                              reason=f"needs {missing}, which this Mono installation lacks")
-    return CompileResult("error", list(diagnostics), reason=str(in_script[0]) if in_script else "mcs failed")
+    if not verdict.features:
+        return CompileResult("error", list(diagnostics), reason=str(in_script[0]) if in_script else "mcs failed")
+    shown = genuine or in_script
+    newer = describe(verdict.features)
+    return CompileResult("error", [*shown, *(d for d in diagnostics if d.severity != "error")],
+                         reason=f"{shown[0]} (the script also uses {newer}, which Mono cannot check)", newer=newer)
 
 
 def _missing_assembly(errors: Sequence[Diagnostic], parsed: object) -> str:

@@ -59,6 +59,7 @@ class Connector:
     script_text: str
     swagger: Mapping[str, Any] | None
     properties: Mapping[str, Any] | None
+    problems: tuple[str, ...] = ()  # "file:line:column: what", one per package file that did not load
 
     @property
     def operations(self) -> list[Operation]:
@@ -108,7 +109,10 @@ class Connector:
 
 
 def load_connector(path: Path) -> Connector:
-    """Load a connector folder or a script file; raise InputError when there is no script."""
+    """Load a connector folder or a script file; raise InputError when there is no script.
+
+    A definition or properties file that is not valid JSON does not stop the script from being
+    loaded: it is left out (None) and named in `problems`."""
     path = Path(path)
     if path.is_dir():
         script = next((path / n for n in SCRIPT_FILES if (path / n).is_file()), None)
@@ -123,15 +127,25 @@ def load_connector(path: Path) -> Connector:
         text = script.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text: {exc}", location=str(script)) from None
-    return Connector(directory, script, text, _json(directory / "apiDefinition.swagger.json"),
-                     _json(directory / "apiProperties.json"))
+    swagger, swagger_problem = read_json(directory / "apiDefinition.swagger.json")
+    properties, properties_problem = read_json(directory / "apiProperties.json")
+    problems = tuple(p for p in (swagger_problem, properties_problem) if p)
+    return Connector(directory, script, text, swagger, properties, problems)
 
 
-def _json(path: Path) -> Mapping[str, Any] | None:
+def read_json(path: Path) -> tuple[Mapping[str, Any] | None, str]:
+    """(the JSON object in `path` or None, '' or 'path:line:column: what is wrong')."""
     if not path.is_file():
-        return None
+        return None, ""
+    raw = path.read_bytes()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid JSON: {exc}", location=str(path)) from None
-    return data if isinstance(data, dict) else None
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, f"{path}:{line}:{column}: not UTF-8 text ({exc.reason})"
+    except json.JSONDecodeError as exc:
+        return None, f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+    if not isinstance(data, dict):
+        return None, f"{path}:1:1: not a JSON object (a {type(data).__name__})"
+    return data, ""

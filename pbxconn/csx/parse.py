@@ -13,25 +13,34 @@ from typing import Any, Iterator
 
 from pbxconn.csx.contract import SCRIPT_BASE
 
-# Syntax newer than C# 7.3 that Mono's compiler (mcs) does not know, by tree-sitter node type.
+# Syntax newer than C# 7.3 that Mono's compiler (mcs) does not know: tree-sitter node type ->
+# (feature, C# version). Constructs that need more than the node type: `_newer_feature`.
 NEWER_SYNTAX: dict[str, tuple[str, str]] = {
-    "switch_expression": ("switch expression", "8.0"),
-    "range_expression": ("range expression", "8.0"),
-    "recursive_pattern": ("recursive pattern", "8.0"),
-    "preproc_nullable": ("#nullable directive", "8.0"),
-    "record_declaration": ("record", "9.0"),
-    "implicit_object_creation_expression": ("target-typed new()", "9.0"),
-    "and_pattern": ("'and' pattern", "9.0"),
-    "or_pattern": ("'or' pattern", "9.0"),
-    "negated_pattern": ("'not' pattern", "9.0"),
-    "relational_pattern": ("relational pattern", "9.0"),
-    "with_expression": ("with expression", "9.0"),
-    "function_pointer_type": ("function pointer", "9.0"),
-    "file_scoped_namespace_declaration": ("file-scoped namespace", "10.0"),
-    "raw_string_literal": ("raw string literal", "11.0"),
-    "list_pattern": ("list pattern", "11.0"),
-    "collection_expression": ("collection expression", "12.0"),
+    "switch_expression": ("switch expressions", "8"),
+    "range_expression": (".. ranges", "8"),
+    "preproc_nullable": ("#nullable directives", "8"),
+    "record_declaration": ("records", "9"),
+    "implicit_object_creation_expression": ("target-typed new()", "9"),
+    "and_pattern": ("'and' patterns", "9"),
+    "or_pattern": ("'or' patterns", "9"),
+    "negated_pattern": ("'is not' patterns", "9"),
+    "relational_pattern": ("relational patterns", "9"),
+    "with_expression": ("with expressions", "9"),
+    "function_pointer_type": ("function pointers", "9"),
+    "file_scoped_namespace_declaration": ("file-scoped namespaces", "10"),
+    "raw_string_literal": ("raw string literals", "11"),
+    "list_pattern": ("list patterns", "11"),
+    "collection_expression": ("collection expressions", "12"),
 }
+# Reference types whose `?` is certainly a nullable reference annotation (C# 8).
+REFERENCE_TYPE_KEYWORDS = frozenset({"string", "object", "dynamic"})
+NULLABLE_REFERENCES = "nullable reference types"
+# Node types that are newer C# only in some shapes (`_newer_feature` looks closer at these).
+SHAPED_KINDS = frozenset({
+    "recursive_pattern", "constant_pattern", "assignment_expression", "prefix_unary_expression",
+    "postfix_unary_expression", "local_declaration_statement", "using_statement", "foreach_statement",
+    "local_function_statement", "interpolation_start", "lambda_expression", "accessor_declaration",
+    "using_directive", "class_declaration", "struct_declaration", "property_declaration", "field_declaration"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,29 @@ class Located:
     text: str
     line: int
     column: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewerSyntax:
+    """A construct of C# newer than 7.3: the feature, the version that introduced it, where it is."""
+
+    feature: str
+    version: str
+    line: int
+    column: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NullableMark:
+    """Bytes to blank to read a script's nullable-reference syntax as C# 7: the `?` of an annotation
+    (`line`, `column` are the annotated type's), a null-forgiving `!`, or a `#nullable` directive."""
+
+    kind: str  # "annotation" | "forgiving" | "directive"
+    line: int
+    column: int
+    start_byte: int
+    end_byte: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +96,12 @@ class ParsedScript:
     usings: list[Located] = field(default_factory=list)
     http_clients: list[Located] = field(default_factory=list)
     operation_ids: list[Located] = field(default_factory=list)
-    newer_syntax: list[Located] = field(default_factory=list)
+    newer_syntax: list[NewerSyntax] = field(default_factory=list)
+    # `T?` on a type the parser cannot tell from a value type (e.g. `JObject?`, `Status?`): a C# 8
+    # nullable reference annotation when T is a class, valid C# 7 when T is a struct or enum.
+    nullable_candidates: list[NewerSyntax] = field(default_factory=list)
+    nullable_marks: list[NullableMark] = field(default_factory=list)
+    source: bytes = b""
 
     @property
     def script_classes(self) -> list[ClassInfo]:
@@ -89,7 +126,9 @@ def parse_script(text: str) -> ParsedScript:
 def _parse_cached(text: str) -> ParsedScript:
     source = text.encode("utf-8")
     tree = _parser().parse(source)
-    return _Collector(source).collect(tree.root_node)
+    parsed = _Collector(source).collect(tree.root_node)
+    parsed.source = source
+    return parsed
 
 
 class _Collector:
@@ -143,14 +182,8 @@ class _Collector:
             self.result.syntax_errors.append(self.located(node, message))
         elif node.is_missing:
             self.result.syntax_errors.append(self.located(node, f"missing {kind!r}"))
-        if kind in NEWER_SYNTAX:
-            label, version = NEWER_SYNTAX[kind]
-            self.result.newer_syntax.append(self.located(node, f"{label} (C# {version})"))
-        elif kind == "assignment_expression" and any(c.type == "??=" for c in node.children):
-            self.result.newer_syntax.append(self.located(node, "'??=' assignment (C# 8.0)"))
-        elif kind == "local_declaration_statement" and any(c.type == "using" for c in node.children):
-            self.result.newer_syntax.append(self.located(node, "using declaration (C# 8.0)"))
-        elif kind == "using_directive":
+        self.newer(node, kind)
+        if kind == "using_directive":
             self.using(node)
         elif kind == "class_declaration":
             self.class_declaration(node)
@@ -165,9 +198,35 @@ class _Collector:
         elif kind in ("switch_statement", "switch_expression"):
             self.switch(node)
 
+    def feature(self, node: Any, feature: str, version: str) -> NewerSyntax:
+        line, column = self.where(node)
+        return NewerSyntax(feature, version, line, column, node.end_point[0] + 1)
+
+    def newer(self, node: Any, kind: str) -> None:
+        found = _newer_feature(node, kind)
+        if found is not None:
+            self.result.newer_syntax.append(self.feature(node, *found))
+            if kind == "postfix_unary_expression":
+                self.mark("forgiving", node, node.children[-1])
+            elif kind == "preproc_nullable":
+                self.mark("directive", node, node)
+        elif kind == "nullable_type" and node.named_children:
+            inner = node.named_children[0]
+            certain = inner.type == "array_type" or \
+                (inner.type == "predefined_type" and self.text(inner) in REFERENCE_TYPE_KEYWORDS)
+            if certain:
+                self.result.newer_syntax.append(self.feature(node, NULLABLE_REFERENCES, "8"))
+            elif inner.type in ("identifier", "qualified_name", "generic_name", "alias_qualified_name"):
+                self.result.nullable_candidates.append(self.feature(node, NULLABLE_REFERENCES, "8"))
+            else:
+                return
+            self.mark("annotation", node, node.children[-1])
+
+    def mark(self, kind: str, owner: Any, token: Any) -> None:
+        line, column = self.where(owner)
+        self.result.nullable_marks.append(NullableMark(kind, line, column, token.start_byte, token.end_byte))
+
     def using(self, node: Any) -> None:
-        if any(c.type in ("global",) for c in node.children):
-            self.result.newer_syntax.append(self.located(node, "global using (C# 10.0)"))
         if any(c.type in ("static", "=") for c in node.children):
             return  # `using static T;` and aliases import types, not namespaces
         names = [c for c in node.named_children if c.type in ("identifier", "qualified_name")]
@@ -246,6 +305,48 @@ class _Collector:
                     child.parent.type in ("switch_section", "switch_expression_arm", "case_switch_label", "or_pattern"):
                 for literal in child.named_children:
                     self.literal(literal)
+
+
+def _newer_feature(node: Any, kind: str) -> tuple[str, str] | None:
+    """(feature, version) when `node` (of type `kind`) is C# newer than 7.3 by its own shape, else None."""
+    if kind in NEWER_SYNTAX:
+        return NEWER_SYNTAX[kind]
+    if kind not in SHAPED_KINDS:
+        return None
+    tokens = {c.type for c in node.children if not c.is_named}
+    modifiers = {c.text for c in node.children if c.type == "modifier"}
+    if kind == "recursive_pattern":
+        if any(c.type == "property_pattern_clause" for c in node.children):
+            return "property patterns", "8"
+        return "positional patterns", "8"
+    if kind == "constant_pattern" and any(c.type == "tuple_expression" for c in node.named_children):
+        return "tuple patterns", "8"
+    if kind == "assignment_expression" and "??=" in tokens:
+        return "??= assignments", "8"
+    if kind == "prefix_unary_expression" and "^" in tokens:
+        return "^ indices from the end", "8"
+    if kind == "postfix_unary_expression" and "!" in tokens:
+        return "null-forgiving ! operators", "8"
+    if kind == "local_declaration_statement" and "using" in tokens:
+        return "using declarations", "8"
+    if kind in ("using_statement", "foreach_statement") and "await" in tokens:
+        return "asynchronous streams (await using, await foreach)", "8"
+    if kind == "local_function_statement" and b"static" in modifiers:
+        return "static local functions", "8"
+    if kind == "interpolation_start" and node.text == b"@$":
+        return "@$ interpolated strings", "8"
+    if kind == "lambda_expression" and b"static" in modifiers:
+        return "static anonymous functions", "9"
+    if kind == "accessor_declaration" and "init" in tokens:
+        return "init-only setters", "9"
+    if kind == "using_directive" and "global" in tokens:
+        return "global using directives", "10"
+    if b"required" in modifiers:
+        return "required members", "11"
+    if kind in ("class_declaration", "struct_declaration") and \
+            any(c.type == "parameter_list" for c in node.named_children):
+        return "primary constructors", "12"
+    return None
 
 
 def _walk(root: Any) -> Iterator[Any]:

@@ -42,6 +42,9 @@ def connector_proxy(package_dir: Path | str, backend_url: str, *, prefix: str = 
     """Compile the package's script with the local host, serve it on 127.0.0.1; yield its URL."""
     toolchain = find_toolchain()
     connector = load_connector(Path(package_dir))
+    if connector.problems:
+        raise PbxconnError("the connector's files did not load: " + "; ".join(connector.problems),
+                           location=str(connector.directory))
     if connector.swagger is None:
         raise PbxconnError("no apiDefinition.swagger.json: the proxy needs the operations",
                            location=str(connector.directory))

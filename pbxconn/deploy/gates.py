@@ -129,18 +129,22 @@ def gate_csx(ctx: GateContext) -> GateResult:
         return GateResult("csx", "not-applicable", "the package has no custom code")
     report = run_checks(ctx.package)  # raises ToolMissingError (exit 2) when Mono is not installed
     passed = sum(c.passed for c in report.checks)
-    if report.compiled.status == "not-checkable":
-        return GateResult("csx", "passed", f"not checkable locally: {report.compiled.reason}")
     if report.failed:
-        details = [str(d) for d in (report.compiled.errors or report.compiled.diagnostics)[:10]]
+        details = list(report.problems)
+        if report.compiled.status == "error":
+            details += [str(d) for d in (report.compiled.errors or report.compiled.diagnostics)[:10]]
         details += [f"FAIL {c.name} {c.operation_id}" + (f" ({c.detail})" if c.detail else "")
                     for c in report.checks if not c.passed]
-        what = "does not compile" if report.compiled.status == "error" else \
-            f"{len(report.checks) - passed} of {len(report.checks)} behaviour checks failed"
+        what = ("does not compile" if report.compiled.status == "error" else
+                "cannot be tested: a package file does not load" if report.problems else
+                f"{len(report.checks) - passed} of {len(report.checks)} behaviour checks failed")
         return GateResult("csx", "failed", f"script {what}",
                           [*details, f"run `pbxconn csx test {_relative(str(ctx.package), ctx.root)}` for details"],
                           ExitCode.FINDINGS)
-    return GateResult("csx", "passed", f"compiled; {passed} behaviour checks passed")
+    if report.compiled.status == "not-checkable":
+        return GateResult("csx", "passed", f"not checkable locally: {report.compiled.reason}")
+    profile = report.profile.name if report.profile else "pbxconn"
+    return GateResult("csx", "passed", f"compiled; {passed} behaviour checks of the {profile} profile passed")
 
 
 def gate_contract(ctx: GateContext) -> GateResult:

@@ -47,10 +47,12 @@ def mono() -> None:
 
 @pytest.fixture
 def make_package(tmp_path: Path, shared: Path) -> Callable[..., Path]:
-    """Build a package from the published tele2 connector plus our script and scriptOperations."""
+    """Build a package from the published tele2 connector plus our script and scriptOperations, as
+    connectors/<carrier>/ of a pbxconn project (carriers/<carrier>.yaml), so `csx test` picks the
+    pbxconn checks; with `project=False` it is a lone folder (generic checks)."""
 
     def make(script: str | None = None, script_operations: list[str] | None | bool = True,
-             carrier: str = "tele2") -> Path:
+             carrier: str = "tele2", project: bool = True) -> Path:
         swagger = json.loads((shared / "upstream" / carrier / "apiDefinition.swagger.json").read_text("utf-8"))
         props = json.loads((shared / "upstream" / carrier / "apiProperties.json").read_text("utf-8"))
         hooks = webhook_operations(swagger)
@@ -58,8 +60,11 @@ def make_package(tmp_path: Path, shared: Path) -> Callable[..., Path]:
             props["properties"]["scriptOperations"] = hooks
         elif script_operations is not False and script_operations is not None:
             props["properties"]["scriptOperations"] = script_operations
-        out = tmp_path / carrier
-        out.mkdir(exist_ok=True)
+        out = tmp_path / "connectors" / carrier if project else tmp_path / carrier
+        out.mkdir(parents=True, exist_ok=True)
+        if project:
+            (tmp_path / "carriers").mkdir(exist_ok=True)
+            (tmp_path / "carriers" / f"{carrier}.yaml").write_text(f"id: {carrier}\n", "utf-8")
         (out / "apiDefinition.swagger.json").write_text(json.dumps(swagger, indent=4) + "\n", "utf-8")
         (out / "apiProperties.json").write_text(json.dumps(props, indent=4) + "\n", "utf-8")
         (out / "script.csx").write_text(script if script is not None else render_script(hooks), "utf-8")

@@ -1,8 +1,12 @@
 // The local host of a connector script, compiled together with the script and the ScriptBase stub.
 //
-//   host.exe test CASES.json   run the script once per case with a fake context whose SendAsync
-//                              answers with the case's canned service response; print the
-//                              requests the script sent and its response as JSON on stdout.
+//   host.exe test CASES.json   {"answers": [...], "cases": [...]}: run the script once per case
+//                              with a fake context whose SendAsync answers with the case's canned
+//                              service response (for "routedAnswers" cases: the first of
+//                              "answers" whose method and path pattern match the request, else
+//                              the canned one); print the requests the script sent, its response
+//                              or exception, and how long ExecuteAsync took as JSON on stdout. A
+//                              call still running after the case's "timeoutMs" is abandoned.
 //   host.exe serve CONFIG.json loopback HTTP proxy presenting the connector's operations: script
 //                              operations run through ExecuteAsync, others go straight to the
 //                              backend. Prints "LISTENING <url>" when ready; stops when stdin closes.
@@ -17,6 +21,7 @@ namespace Pbxconn.LocalHost
     using System.Net;
     using System.Net.Http;
     using System.Text;
+    using System.Text.RegularExpressions;
     using System.Threading;
     using System.Threading.Tasks;
     using Microsoft.Extensions.Logging;
@@ -41,7 +46,7 @@ namespace Pbxconn.LocalHost
                 JToken input = JToken.Parse(File.ReadAllText(args[1], Encoding.UTF8));
                 if (args[0] == "test")
                 {
-                    Console.Out.Write(BehaviourRun.Run((JArray)input).ToString(Newtonsoft.Json.Formatting.None));
+                    Console.Out.Write(BehaviourRun.Run((JObject)input).ToString(Newtonsoft.Json.Formatting.None));
                     Console.Out.Flush();
                     return 0;
                 }
@@ -160,16 +165,41 @@ namespace Pbxconn.LocalHost
         public abstract Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken);
     }
 
+    // One entry of the stubbed service's answer table.
+    public sealed class StubAnswer
+    {
+        public string Method;
+        public Regex Pattern;
+        public JObject Response;
+    }
+
     // A context whose service is a canned response; it records every request the script sends.
     public sealed class FakeContext : ContextBase
     {
         private readonly JObject canned;
-        public readonly JArray Sent = new JArray();
+        private readonly List<StubAnswer> answers;
+        private readonly JArray sent = new JArray();
+        private int answersRead;
 
-        public FakeContext(string operationId, HttpRequestMessage request, Uri original, JObject canned)
+        public FakeContext(string operationId, HttpRequestMessage request, Uri original, JObject canned, List<StubAnswer> answers)
             : base(operationId, request, original)
         {
             this.canned = canned;
+            this.answers = answers;
+        }
+
+        // Whether the script read the body of an answer this context gave it.
+        public bool AnswerRead
+        {
+            get { return Volatile.Read(ref this.answersRead) > 0; }
+        }
+
+        public JArray Sent()
+        {
+            lock (this.sent)
+            {
+                return new JArray(this.sent);
+            }
         }
 
         public override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -191,20 +221,23 @@ namespace Pbxconn.LocalHost
                 body = await request.Content.ReadAsStringAsync().ConfigureAwait(false);
             }
 
-            this.Sent.Add(new JObject
+            lock (this.sent)
             {
-                ["method"] = request.Method.Method,
-                ["uri"] = request.RequestUri == null ? null : request.RequestUri.AbsoluteUri,
-                ["headers"] = headers,
-                ["body"] = body,
-            });
+                this.sent.Add(new JObject
+                {
+                    ["method"] = request.Method.Method,
+                    ["uri"] = request.RequestUri == null ? null : request.RequestUri.AbsoluteUri,
+                    ["headers"] = headers,
+                    ["body"] = body,
+                });
+            }
 
-            HttpResponseMessage response = new HttpResponseMessage((HttpStatusCode)(int)this.canned["status"]);
+            JObject answer = this.AnswerFor(request);
+            HttpResponseMessage response = new HttpResponseMessage((HttpStatusCode)(int)answer["status"]);
             response.RequestMessage = request;
-            string text = (string)this.canned["body"] ?? string.Empty;
-            response.Content = new StringContent(text, Encoding.UTF8);
-            response.Content.Headers.ContentType = null;
-            JObject cannedHeaders = this.canned["headers"] as JObject ?? new JObject();
+            string text = (string)answer["body"] ?? string.Empty;
+            response.Content = new WatchedContent(Encoding.UTF8.GetBytes(text), () => Interlocked.Increment(ref this.answersRead));
+            JObject cannedHeaders = answer["headers"] as JObject ?? new JObject();
             foreach (var pair in cannedHeaders)
             {
                 if (!response.Headers.TryAddWithoutValidation(pair.Key, (string)pair.Value))
@@ -216,29 +249,68 @@ namespace Pbxconn.LocalHost
 
             return response;
         }
+
+        private JObject AnswerFor(HttpRequestMessage request)
+        {
+            string path = request.RequestUri == null ? string.Empty : request.RequestUri.AbsolutePath;
+            StubAnswer match = this.answers.FirstOrDefault(
+                a => string.Equals(a.Method, request.Method.Method, StringComparison.OrdinalIgnoreCase) && a.Pattern.IsMatch(path));
+            return match == null ? this.canned : match.Response;
+        }
+    }
+
+    // A canned answer's body that reports when the script reads it.
+    public sealed class WatchedContent : HttpContent
+    {
+        private readonly byte[] content;
+        private readonly Action onRead;
+
+        public WatchedContent(byte[] content, Action onRead)
+        {
+            this.content = content;
+            this.onRead = onRead;
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext context)
+        {
+            this.onRead();
+            return stream.WriteAsync(this.content, 0, this.content.Length);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = this.content.Length;
+            return true;
+        }
     }
 
     public static class BehaviourRun
     {
-        public static JArray Run(JArray cases)
+        public static JArray Run(JObject input)
         {
-            JArray results = new JArray();
-            foreach (JObject item in cases)
+            List<StubAnswer> answers = ((JArray)input["answers"]).Select(a => new StubAnswer
             {
-                results.Add(RunOne(item));
+                Method = (string)a["method"],
+                Pattern = new Regex((string)a["pattern"], RegexOptions.CultureInvariant),
+                Response = (JObject)a["response"],
+            }).ToList();
+            JArray results = new JArray();
+            foreach (JObject item in (JArray)input["cases"])
+            {
+                results.Add(RunOne(item, (bool?)item["routedAnswers"] == true ? answers : new List<StubAnswer>()));
             }
 
             return results;
         }
 
-        private static JObject RunOne(JObject item)
+        private static JObject RunOne(JObject item, List<StubAnswer> answers)
         {
             HttpRequestMessage request = new HttpRequestMessage(
                 new HttpMethod((string)item["method"]), new Uri((string)item["requestUri"]));
             string body = (string)item["requestBody"];
             if (body != null)
             {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body, Encoding.UTF8, (string)item["requestContentType"] ?? "application/json");
             }
 
             JObject headers = item["requestHeaders"] as JObject ?? new JObject();
@@ -247,42 +319,53 @@ namespace Pbxconn.LocalHost
                 HostProgram.SetHeader(request, pair.Key, (string)pair.Value);
             }
 
+            int timeoutMs = (int?)item["timeoutMs"] ?? HostProgram.ScriptTimeoutMs;
             FakeContext context = new FakeContext(
-                (string)item["operationId"], request, new Uri((string)item["originalRequestUri"]), (JObject)item["response"]);
+                (string)item["operationId"], request, new Uri((string)item["originalRequestUri"]),
+                (JObject)item["response"], answers);
             JObject result = new JObject { ["id"] = item["id"] };
+            CancellationTokenSource cancel = new CancellationTokenSource(timeoutMs);
             Stopwatch watch = Stopwatch.StartNew();
-            using (CancellationTokenSource cancel = new CancellationTokenSource(HostProgram.ScriptTimeoutMs))
+            try
             {
-                try
+                ScriptBase script = HostProgram.NewScript(context, cancel.Token);
+                watch.Restart();
+                Task<HttpResponseMessage> task = Task.Run(() => script.ExecuteAsync());
+                if (!task.Wait(timeoutMs))
                 {
-                    ScriptBase script = HostProgram.NewScript(context, cancel.Token);
-                    Task<HttpResponseMessage> task = script.ExecuteAsync();
-                    if (!task.Wait(HostProgram.ScriptTimeoutMs))
-                    {
-                        result["error"] = "ExecuteAsync did not finish within 5 seconds";
-                    }
-                    else if (task.Result == null)
-                    {
-                        result["error"] = "ExecuteAsync returned null";
-                    }
-                    else
-                    {
-                        result["response"] = HostProgram.Describe(task.Result);
-                    }
+                    result["timedOut"] = true;
+                    result["error"] = "ExecuteAsync did not finish within " + timeoutMs + " ms";
                 }
-                catch (AggregateException exc)
+                else if (task.Result == null)
                 {
-                    result["error"] = exc.InnerException == null ? exc.ToString() : exc.InnerException.ToString();
+                    result["error"] = "ExecuteAsync returned null";
                 }
-                catch (Exception exc)
+                else
                 {
-                    result["error"] = exc.ToString();
+                    result["response"] = HostProgram.Describe(task.Result);
                 }
+            }
+            catch (AggregateException exc)
+            {
+                Exception inner = exc.InnerException ?? exc;
+                result["error"] = inner.ToString();
+                result["errorType"] = inner.GetType().FullName;
+                result["afterAnswer"] = context.AnswerRead;
+            }
+            catch (Exception exc)
+            {
+                result["error"] = exc.ToString();
+                result["errorType"] = exc.GetType().FullName;
+                result["afterAnswer"] = context.AnswerRead;
             }
 
             result["elapsedMs"] = watch.ElapsedMilliseconds;
-            result["sent"] = context.Sent;
-            result["log"] = new JArray(((ListLogger)context.Logger).Lines.ToArray());
+            result["sent"] = context.Sent();
+            lock (((ListLogger)context.Logger).Lines)
+            {
+                result["log"] = new JArray(((ListLogger)context.Logger).Lines.ToArray());
+            }
+
             return result;
         }
     }
