@@ -130,12 +130,20 @@ def swagger_validator() -> Any:
 
 @register
 class SchemaViolation(Rule):
-    """The swagger does not follow the Swagger 2.0 schema.
+    """The swagger does not follow the Swagger 2.0 schema; an empty `responses` and a repeated `enum` value are warnings, since Microsoft accepts them.
 
     What it does: checks apiDefinition.swagger.json against the Swagger 2.0 JSON schema (the one
     openapi-spec-validator uses) and reports each violation at its JSON pointer.
     Why it matters: Microsoft's validator rejects definitions that are not valid Swagger 2.0.
     Fix: correct the node named by the message.
+
+    Where the specification, openapi-spec-validator and Microsoft disagree: two violations of the
+    specification are warnings, because Microsoft accepts them and they break nothing at run time.
+    An operation with an empty `responses` object (the specification requires at least one
+    response): Microsoft certified such connectors (PDF4me) and reports it as
+    OperationMustHaveResponse. An `enum` that lists a value twice (JSON Schema requires unique
+    values): Microsoft published such connectors (Perplexity AI), reports it as ArrayDuplicateValue,
+    and the designer only shows the option twice.
     """
 
     code = "SchemaViolation"
@@ -151,12 +159,35 @@ class SchemaViolation(Rule):
         reported: set[tuple] = set()
         for error in swagger_validator().iter_errors(ctx.swagger):
             path = tuple(error.instance_path)
+            if _about_version(error, path):  # SpecificationVersionIncorrect reports it, once
+                continue
             if path not in reported:  # one finding per node; alternatives explain the same defect
                 reported.add(path)
-                yield Violation({"detail": _describe(error)}, path)
+                if _no_responses(ctx.swagger, path):
+                    yield Violation({"detail": "responses lists no response"}, path, severity=Severity.WARNING)
+                else:
+                    yield Violation({"detail": _describe(error)}, path)
         # jsonschema-rs' bundled draft-04 meta-schema does not require unique `enum` values
         for path in _duplicate_enums(ctx):
-            yield Violation({"detail": "enum values are not unique"}, path)
+            yield Violation({"detail": "enum values are not unique"}, path, severity=Severity.WARNING)
+
+
+def _no_responses(swagger: Any, path: tuple) -> bool:
+    """Whether `path` is an operation's `responses` object holding no response (at most x- keys)."""
+    if len(path) != 4 or path[0] != "paths" or path[3] != "responses":
+        return False
+    paths = swagger.get("paths") if isinstance(swagger, dict) else None
+    item = paths.get(path[1]) if isinstance(paths, dict) else None
+    op = item.get(path[2]) if isinstance(item, dict) else None
+    responses = op.get("responses") if isinstance(op, dict) else None
+    return isinstance(responses, dict) and all(isinstance(k, str) and k.startswith("x-") for k in responses)
+
+
+def _about_version(error: Any, path: tuple) -> bool:
+    """Whether a schema error is about the `swagger` version field (missing or not "2.0")."""
+    if path == ("swagger",):
+        return True
+    return not path and type(error.kind).__name__ == "Required" and getattr(error.kind, "property", None) == "swagger"
 
 
 def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
@@ -255,13 +286,25 @@ def _top_schemas(ctx: Any) -> Iterator[tuple[dict, tuple]]:
 
 @register
 class InvalidSchemaObject(Rule):
-    """A parameter or response schema is not a valid JSON Schema (draft 4).
+    """A parameter or response schema is not a valid JSON Schema (draft 4); `type: file` is accepted at the root of a response schema, as Swagger 2.0 and Microsoft allow (openapi-spec-validator does not).
 
     What it does: checks each body parameter and response schema against the JSON Schema
     draft-04 meta-schema (unknown `type` such as "file" in a body, duplicate `enum` values...)
-    and flags `required` names that no property (nor any allOf part) defines.
+    and flags `required` names that no property (nor any allOf part) defines. A response schema
+    whose root is `type: file` may hold only the keys the specification's file schema allows.
     Why it matters: openapi-spec-validator and Microsoft's validator reject such definitions.
     Fix: correct the schema keyword named by the message.
+
+    Where the specification, openapi-spec-validator and Microsoft disagree: `type: file` at the
+    root of a response schema. The Swagger 2.0 specification allows it (Response Object: "as an
+    extension to the Schema Object, its root type value may also be file"), the Swagger 2.0 JSON
+    schema (`fileSchema`) and Microsoft's own schema accept it, Microsoft's SchemaTypeFileNotValid
+    allows it there, and Microsoft certified connectors that use it (ZanranScaffolder and ten
+    more); openapi-spec-validator rejects it because it checks every schema against the draft-04
+    meta-schema. This rule follows the specification and Microsoft: accepted at a response
+    schema root (inline, or under `responses` of the document), an error anywhere else (body
+    parameters, definitions, properties, items). formData parameters, the other place the
+    specification allows `file`, are not schemas and are checked by SchemaViolation.
     """
 
     code = "InvalidSchemaObject"
@@ -281,6 +324,9 @@ class InvalidSchemaObject(Rule):
             key = tuple(map(str, pointer))
             if key not in seen:
                 seen.add(key)
+                if schema.get("type") == "file" and _response_root(pointer):
+                    yield from _file_schema_keys(schema, pointer)
+                    schema = {k: v for k, v in schema.items() if k != "type"}
                 tops.append((schema, pointer))
         try:  # nearly always all valid: one call over all of them instead of one call each
             all_valid = bool(tops) and draft4_meta_list_validator().is_valid([schema for schema, _ in tops])
@@ -299,6 +345,29 @@ class InvalidSchemaObject(Rule):
                 if missing:
                     yield Violation({"detail": f"required lists undefined properties: {', '.join(missing)}"},
                                     node.pointer + ("required",))
+
+
+# The keys of the Swagger 2.0 JSON schema's `fileSchema` (besides x- extensions).
+_FILE_SCHEMA_KEYS = frozenset(("format", "title", "description", "default", "required", "type", "readOnly",
+                               "externalDocs", "example"))
+
+
+def _response_root(pointer: tuple) -> bool:
+    """Whether a schema is the `schema` of a Response Object, the one place `type: file` is a schema."""
+    if pointer[-1:] != ("schema",):
+        return False
+    return (len(pointer) == 6 and pointer[0] == "paths" and pointer[3] == "responses") or \
+        (len(pointer) == 3 and pointer[0] == "responses")
+
+
+def _file_schema_keys(schema: dict, pointer: tuple) -> Iterator[Violation]:
+    """A violation for the first key a `type: file` response schema may not hold."""
+    for key in schema:
+        if key not in _FILE_SCHEMA_KEYS and not (isinstance(key, str) and key.startswith("x-")):
+            yield Violation({"detail": f"{key!r} is not allowed in a 'type: file' response schema (only "
+                                       f"{', '.join(sorted(_FILE_SCHEMA_KEYS - {'type'}))} and x- extensions)"},
+                            pointer + (key,))
+            return
 
 
 def _property_names(ctx: Any, schema: Any, seen: set[int]) -> set[str]:

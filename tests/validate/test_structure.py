@@ -34,12 +34,31 @@ def test_document_level_agreement_with_openapi_spec_validator_on_the_corpus(shar
         if _flags(pkg):
             ours.add(name)
         try:
-            validate(pkg.swagger)
+            validate(_without_file_response_roots(pkg.swagger))
         except Exception:
             theirs.add(name)
     assert checked >= 88
     assert ours == theirs
     assert len(theirs) >= 5  # the comparison is not vacuous
+
+
+def _without_file_response_roots(swagger: dict) -> dict:
+    """The swagger with each `type: file` response schema root made `string`/`binary`: where the
+    Swagger 2.0 specification and Microsoft accept `file` and openapi-spec-validator does not,
+    pbxconn follows the specification (see InvalidSchemaObject)."""
+    import copy
+
+    swagger = copy.deepcopy(swagger)
+    items = swagger.get("paths") if isinstance(swagger.get("paths"), dict) else {}
+    responses = [r for item in items.values() if isinstance(item, dict) for op in item.values()
+                 if isinstance(op, dict) and isinstance(op.get("responses"), dict) for r in op["responses"].values()]
+    if isinstance(swagger.get("responses"), dict):
+        responses += list(swagger["responses"].values())
+    for response in responses:
+        schema = response.get("schema") if isinstance(response, dict) else None
+        if isinstance(schema, dict) and schema.get("type") == "file":
+            schema.update(type="string", format="binary")
+    return swagger
 
 
 @pytest.mark.parametrize("mutate, code", [

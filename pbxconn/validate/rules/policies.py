@@ -211,6 +211,9 @@ class PolicyOperationMissing(Rule):
     Why it matters: the gateway applies the policy only to the operations it names; a name that
     matches nothing (a renamed or deleted operation, a typo) silently switches the policy off, so
     headers are not set, hosts not rewritten and polling triggers never get their cursor.
+    A warning, not an error: the stale name itself harms nothing at run time (the gateway
+    matches it to no request); the harm, if any, is in an operation that lost the policy, and
+    which operation that is (if any) cannot be told from the files.
 
     Fix: use the operationId exactly as the swagger spells it, or remove the stale entry.
     """
@@ -218,7 +221,7 @@ class PolicyOperationMissing(Rule):
     code = "PolicyOperationMissing"
     category = "Policies"
     origin = "pbxconn"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     message = "policy {title!r} ({template}) names operation {operation_id!r}, which the swagger does not define"
     subject = "policy"
 

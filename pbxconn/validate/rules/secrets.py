@@ -2,11 +2,12 @@
 
 A connector package is published (Microsoft's repository is public) and copied into every
 environment it is deployed to; a real key, token or client secret in any of its files is a leak.
-The detector looks for shapes that are credentials by construction (JWTs, private key blocks,
-provider key formats) anywhere, and for high-entropy literal values only where a credential is
-expected (auth parameters, OAuth client secrets, auth headers set by policies, script literals
-assigned to key-like names). Placeholders such as `YOUR_API_KEY`, `<client secret>`, `xxxx` or
-AWS's documented `...EXAMPLE` keys are not reported.
+The detector judges by evidence: shapes that are credentials by construction (JWTs, private key
+blocks, provider key formats) anywhere, and high-entropy literal values only where the field is a
+secret (auth parameters, OAuth client secrets, auth headers set by policies, script literals
+assigned to key-like names). A name alone is no evidence, nor is an identifier-shaped value
+(a GUID, a short hex id). Placeholders such as `YOUR_API_KEY`, `<client secret>`, `xxxx` or AWS's
+documented `...EXAMPLE` keys are not reported.
 """
 
 from __future__ import annotations
@@ -87,8 +88,24 @@ _KNOWN_SAMPLES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",)
 
 AUTH_NAME = re.compile(
     r"api[-_ ]?key|apikey|access[-_ ]?key|secret|token|password|passwd|authorization|"
-    r"subscription[-_ ]?key|signature|credential|x-api|auth$|^auth|^key$|_key$|-key$",
+    r"subscription[-_ ]?key|credential|auth$|^auth|^key$|_key$|-key$",
     re.IGNORECASE)
+# Words that make a key- or token-named field an identifier, a cursor or metadata about the secret
+# (pageToken, idempotency-key, partition_key, public_key, tokenType, apiKeyName, client_secret_expiry).
+NOT_SECRET_WORDS = frozenset((
+    "next", "page", "paging", "continuation", "cursor", "sync", "skip", "resume", "delta", "offset",
+    "idempotency", "idempotent", "correlation", "trace", "partition", "row", "sort", "foreign", "object",
+    "issue", "project", "entity", "record", "item", "lookup", "cache", "public", "kid", "id", "ids", "name",
+    "names", "type", "types", "url", "uri", "endpoint", "expiry", "expires", "expiration", "expire", "ttl",
+    "lifetime", "length", "count", "format", "location", "prefix", "hint", "version", "scope", "scopes",
+    "status", "label", "description", "policy", "mode", "method", "scheme"))
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_NOT_SECRET_COMPOUND = re.compile(r"^(?:next|page|nextpage|continuation|sync|cursor|idempotency|partition|public)"
+                                  r"(?:token|key)$", re.IGNORECASE)
+_GUID = re.compile(r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+# Hex strings shorter than this are ids (64-bit ids, 96-bit ObjectIds); 128 bits and more may be keys.
+SHORTEST_HEX_KEY = 32
 
 
 def entropy(text: str) -> float:
@@ -122,6 +139,24 @@ def looks_like_key(value: Any) -> bool:
     if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value):
         return entropy(value.replace("-", "")) > 3.0  # GUID-shaped keys: only when random
     return entropy(value) >= 3.5
+
+
+def secret_name(name: Any) -> bool:
+    """Whether a field, header or variable name says its value is a credential."""
+    if not isinstance(name, str) or not AUTH_NAME.search(name) or _NOT_SECRET_COMPOUND.match(name):
+        return False
+    return not any(word.lower() in NOT_SECRET_WORDS for word in _NAME_WORD.findall(name))
+
+
+def is_guid(value: str) -> bool:
+    """A GUID/UUID (8-4-4-4-12 hex digits, optionally in braces)."""
+    return bool(_GUID.fullmatch(value.strip()))
+
+
+def is_short_hex_id(value: str) -> bool:
+    """A hex string too short to be a key (fewer than SHORTEST_HEX_KEY digits): an identifier."""
+    value = value.strip()
+    return len(value) < SHORTEST_HEX_KEY and bool(_HEX.fullmatch(value))
 
 
 def find_secrets(text: str) -> list[SecretMatch]:
@@ -196,6 +231,21 @@ class _Hit:
     pointer: tuple = ()
     line: int = 0
     column: int = 0
+    severity: Severity | None = None
+
+
+def _literal_hit(value: Any, what: str, file: str, pointer: tuple = (), line: int = 0, column: int = 0) -> _Hit | None:
+    """The hit for a literal in a secret field: an error for a random-looking value, a warning for
+    a GUID (usually an identifier), nothing for a short hex id, a placeholder or a known shape."""
+    if not looks_like_key(value) or find_secrets(str(value)):
+        return None
+    text = str(value).strip()
+    if is_short_hex_id(text):
+        return None
+    if is_guid(text):
+        return _Hit("api-key", f"a GUID {what} (usually an identifier; remove it if it is a key)", file,
+                    pointer, line, column, Severity.WARNING)
+    return _Hit("api-key", f"a literal credential {what}", file, pointer, line, column)
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -237,11 +287,11 @@ def _shape_hits(role: str, value: Any, text: str | None) -> Iterator[_Hit]:
 def _value_hits(role: str, name: Any, node: Mapping, where: tuple) -> Iterator[_Hit]:
     if not ("default" in node or "x-example" in node or "example" in node or "x-ms-test-value" in node):
         return
-    if isinstance(name, str) and AUTH_NAME.search(name):
+    if secret_name(name):
         for key in _VALUE_KEYS:
-            value = node.get(key)
-            if looks_like_key(value) and not find_secrets(str(value)):
-                yield _Hit("api-key", f"a literal credential in {key!r} of {name!r}", role, where + (key,))
+            hit = _literal_hit(node.get(key), f"in {key!r} of {name!r}", role, where + (key,))
+            if hit is not None:
+                yield hit
 
 
 def _swagger_value_hits(ctx: "Package") -> Iterator[_Hit]:
@@ -272,10 +322,11 @@ def _properties_hits(value: Any) -> Iterator[_Hit]:
         if isinstance(params, dict):
             header = params.get("x-ms-apimTemplateParameter.name")
             literal = params.get("x-ms-apimTemplateParameter.value")
-            if isinstance(header, str) and AUTH_NAME.search(header) and looks_like_key(literal) \
-                    and not find_secrets(str(literal)):
-                yield _Hit("api-key", f"a literal credential set as {header!r} by a policy", "properties",
-                           where + ("parameters", "x-ms-apimTemplateParameter.value"))
+            hit = _literal_hit(literal, f"set as {header!r} by a policy", "properties",
+                               where + ("parameters", "x-ms-apimTemplateParameter.value")) \
+                if secret_name(header) else None
+            if hit is not None:
+                yield hit
 
 
 # The lookbehind only skips starts inside an identifier, where a match cannot begin once the
@@ -291,9 +342,11 @@ def _text_hits(role: str, text: str) -> Iterator[_Hit]:
     if role == "script":
         for m in _SCRIPT_ASSIGN.finditer(text):
             name, value = m.group("name").strip('"'), m.group("value")
-            if AUTH_NAME.search(name) and looks_like_key(value) and not find_secrets(value):
+            if secret_name(name) and looks_like_key(value):
                 line, col = text_position(text, m.start("value"))
-                yield _Hit("api-key", f"a literal credential assigned to {name!r}", role, line=line, column=col)
+                hit = _literal_hit(value, f"assigned to {name!r}", role, line=line, column=col)
+                if hit is not None:
+                    yield hit
 
 
 def package_secrets(ctx: "Package") -> list[_Hit]:
@@ -329,7 +382,7 @@ class _SecretRule(Rule):
         for hit in cached(ctx, "secrets", package_secrets):
             if hit.kind == self.kind:
                 yield Violation(args={"what": hit.label}, pointer=hit.pointer, file=hit.file,  # type: ignore[arg-type]
-                                line=hit.line, column=hit.column)
+                                line=hit.line, column=hit.column, severity=hit.severity)
 
 
 @register
@@ -387,20 +440,30 @@ class HardcodedAccessKey(_SecretRule):
 
 @register
 class HardcodedApiKey(_SecretRule):
-    """A literal credential where the connector expects one from the connection.
+    """A literal credential where the connector expects one from the connection, judged by a random-looking value in a secret field together; a GUID is only a warning, a short hex id nothing.
 
     What it does: reports random-looking literal values (16+ characters, letters and digits,
     high entropy, not a placeholder) in the `default`, `x-example`, `example` or
     `x-ms-test-value` of a parameter or property whose name says it is a credential
     (api key, token, secret, password, authorization...), in the value of a setheader /
     setqueryparameter policy that sets such a header, and in script.csx string literals
-    assigned to such names.
+    assigned to such names. Both are needed: the value's randomness and the field being a
+    secret. Names that only contain "key" or "token" as identifiers, cursors or metadata
+    (pageToken, idempotency-key, partition_key, public_key, tokenType, apiKeyName) are not
+    secret fields.
 
     Why it matters: a default is sent by every connection; an example or test value is shown
     to every user. Either way the key leaks with the package.
 
     Fix: remove the value (use a placeholder such as `YOUR_API_KEY` in examples) and let the
     connection parameter carry the key.
+
+    Identifiers are not credentials: a hex string shorter than 32 digits (a 64-bit id, a 24-digit
+    ObjectId) is never reported, and a GUID only as a warning. GUIDs are how Microsoft and most
+    services name tenants, applications (client ids), subscriptions and records, and examples
+    use them for exactly those; a GUID that really is a key (a few services issue them) cannot be
+    told from an id by its value, so it is shown without stopping a release. Longer hex strings
+    stay errors in a secret field: many services issue 32- or 40-digit hex keys.
     """
 
     code = "HardcodedApiKey"
