@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import accumulate
 from json.decoder import scanstring
 from typing import Iterable
@@ -288,6 +289,70 @@ class SourceMap:
     def locate(self, path: Iterable[str | int]) -> tuple[int, int]:
         """1-based (line, column) of the value at `path` (closest existing parent if missing)."""
         return self.position(self.offset(path))
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A key written twice in one object: where the object is, and both occurrences of the key."""
+
+    path: tuple[str, ...]  # the object holding the key (array indexes as strings)
+    key: str
+    first: int   # offset of the first occurrence's opening quote
+    second: int  # offset of the repeated occurrence's opening quote
+    same: bool   # whether both occurrences hold the same JSON value
+
+
+def duplicate_keys(text: str) -> list[DuplicateKey]:
+    """Every repeated key of every object in `text`, which must be valid JSON, in text order.
+
+    A walk over the whole document, one member at a time: meant for the rare texts whose parse
+    showed a repeated key. Each repetition is compared with the key's first occurrence."""
+    out: list[DuplicateKey] = []
+    skip = _WS.match
+    start = skip(text, 0).end()
+    stack: list[tuple[int, tuple[str, ...]]] = [(start, ())]
+    while stack:
+        start, path = stack.pop()
+        opener = text[start]
+        i = skip(text, start + 1).end()
+        if opener == "{":
+            seen: dict[str, tuple[int, int, int]] = {}
+            while text[i] == '"':
+                key, j = scanstring(text, i + 1)
+                value_at = skip(text, skip(text, j).end() + 1).end()  # past the ':'
+                end = _scan_once(text, value_at)[1]
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = (i, value_at, end)
+                else:
+                    same = _same_value(text[first[1]:first[2]], text[value_at:end])
+                    out.append(DuplicateKey(path, key, first[0], i, same))
+                if text[value_at] in "{[":
+                    stack.append((value_at, path + (key,)))
+                i = skip(text, end).end()
+                if text[i] != ",":
+                    break
+                i = skip(text, i + 1).end()
+        elif opener == "[":
+            index = 0
+            while text[i] != "]":
+                end = _scan_once(text, i)[1]
+                if text[i] in "{[":
+                    stack.append((i, path + (str(index),)))
+                index += 1
+                i = skip(text, end).end()
+                if text[i] != ",":
+                    break
+                i = skip(text, i + 1).end()
+    out.sort(key=lambda d: d.second)
+    return out
+
+
+def _same_value(a: str, b: str) -> bool:
+    """Whether two JSON texts hold the same value (object member order aside; `1` is not `true`)."""
+    if a == b:
+        return True
+    return json.dumps(json.loads(a), sort_keys=True) == json.dumps(json.loads(b), sort_keys=True)
 
 
 def text_position(text: str, offset: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Severity
 from pbxconn.core.pointer import from_pointer
 from pbxconn.core.refs import RefError, follow
-from pbxconn.core.sourcemap import SourceMap, byte_position
+from pbxconn.core.sourcemap import SourceMap, byte_position, duplicate_keys
 from pbxconn.core.swagger import HTTP_METHODS  # also imported from here by the rules
 from pbxconn.validate import jsonerrors
 from pbxconn.validate.rule import (
@@ -100,6 +100,7 @@ class ParseProblem:
     line: int
     column: int
     severity: Severity = Severity.ERROR
+    pointer: tuple = ()  # where in the document, when the problem is about one of its values
 
 
 @dataclass(eq=False)
@@ -144,8 +145,17 @@ def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
     if not text.strip():
         problems.append(ParseProblem("InvalidJson", "file is empty", 1, 1))
         return None
+    repeated: list[bool] = []
+
+    def pairs_to_dict(pairs: list, _dict: type = dict, _len: Any = len) -> dict:
+        # the C parser hands each object's members here; a shorter dict means a repeated key
+        made = _dict(pairs)
+        if _len(made) != _len(pairs):
+            repeated.append(True)
+        return made
+
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs_to_dict)
     except json.JSONDecodeError as exc:
         message, offset = jsonerrors.describe(text, exc)
         line, column = SourceMap(text).position(offset)
@@ -162,6 +172,8 @@ def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
     except ValueError as exc:  # e.g. an integer literal longer than Python's digit limit
         problems.append(ParseProblem("InvalidJson", f"invalid JSON: {exc}", 1, 1))
         return None
+    if repeated:
+        problems.extend(_duplicate_key_problems(text))
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         problems.append(ParseProblem(
@@ -170,12 +182,48 @@ def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
     return value
 
 
+def _duplicate_key_problems(text: str) -> list[ParseProblem]:
+    """A DuplicateKey problem at each repeated key: an error when the two values differ (one of
+    them is lost), a warning when they are the same."""
+    found = duplicate_keys(text)
+    places = SourceMap(text).positions([d.first for d in found] + [d.second for d in found])
+    out = []
+    for i, dup in enumerate(found):
+        (line, column), (at_line, at_column) = places[i], places[len(found) + i]
+        if dup.same:
+            message = (f"key {dup.key!r} is repeated with the same value (first at line {line}:{column}); "
+                       "remove one of them")
+        else:
+            message = (f"key {dup.key!r} is repeated with a different value (first at line {line}:{column}); "
+                       "only one of the two values is kept")
+        out.append(ParseProblem("DuplicateKey", message, at_line, at_column,
+                                Severity.WARNING if dup.same else Severity.ERROR, dup.path + (dup.key,)))
+    return out
+
+
+def _unsupported_version(value: Any, text: str) -> ParseProblem | None:
+    """The problem with a definition that declares OpenAPI 3 (`openapi`) instead of `swagger`."""
+    if not isinstance(value, dict) or "swagger" in value or "openapi" not in value:
+        return None
+    version = value["openapi"]
+    shown = f"OpenAPI {version}" if isinstance(version, str) and version else "OpenAPI 3"
+    line, column = SourceMap(text, valid=True).locate(("openapi",))
+    return ParseProblem("OpenApi3NotSupported",
+                        f"{shown} is not supported by Power Platform; convert the definition to Swagger 2.0",
+                        line, column, pointer=("openapi",))
+
+
 def read_source(role: str, label: str, data: bytes) -> SourceFile:
     """Decode and (for JSON roles) parse one file; never raises on bad content."""
     source = SourceFile(role, label, data)
     if role in JSON_ROLES:
         source.text = _decode(data, source.problems, Severity.ERROR, bom_is_error=True)
         source.value = _parse_json(source.text, source.problems)
+        if role == "swagger":
+            problem = _unsupported_version(source.value, source.text)
+            if problem is not None:  # one finding, not every Swagger 2.0 rule failing on OpenAPI 3
+                source.problems.append(problem)
+                source.value = None
     elif role == "script":
         source.text = _decode(data, source.problems, Severity.ERROR, bom_is_error=False)
     elif role == "readme":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from pbxconn.core.limits import LIMITS, Limit
 from pbxconn.validate.registry import RuleInfo
 
 
@@ -64,4 +65,24 @@ def as_markdown(infos: Sequence[RuleInfo]) -> str:
                 else f"no: {_cell(i.reason)}"
             out.append(f"| `{i.code}` | {i.severity.label} | {i.origin} | {state} | {_cell(i.summary)} |")
         out.append("")
+    out += limits_markdown(LIMITS)
     return "\n".join(out)
+
+
+def limits_markdown(limits: Sequence[Limit]) -> list[str]:
+    """The "Limits" section: every limit Microsoft states, its source and the rule that checks it."""
+    out = [
+        "## Limits",
+        "",
+        "Every limit Microsoft documents or its validators print, where it is stated, and the rule "
+        "that checks it (generated from `pbxconn/core/limits.py`).",
+        "",
+        "| Limit | Value | Checked by | Source | Note |",
+        "|---|---|---|---|---|",
+    ]
+    for limit in limits:
+        checked = ", ".join(f"`{code}`" for code in limit.codes) if limit.codes else "not checked"
+        out.append(f"| {_cell(limit.subject)} | {_cell(limit.value)} | {checked} | {_cell(limit.source)} "
+                   f"| {_cell(limit.note)} |")
+    out.append("")
+    return out

@@ -788,17 +788,20 @@ class SecuritySchemePropertyRequired(_PropRule):
 
 @register
 class SpecificationVersionIncorrect(_PropRule):
-    """What it does: flags a `swagger` field that is not the string "2.0".
+    """What it does: flags a `swagger` field that is missing or not the string "2.0" (the one finding about it; an OpenAPI 3 document is OpenApi3NotSupported).
     Why it matters: the platform reads Swagger 2.0 only.
     Fix: write `"swagger": "2.0"` (OpenAPI 3 documents must be converted)."""
 
     severity = E
-    message = "swagger version {value!r} is not \"2.0\""
+    message = "{problem}"
 
     def check(self, node, ctx):
         root = doc(ctx)
         if root and root.get("swagger") != "2.0":
-            yield Violation({"value": root.get("swagger")}, ("swagger",) if "swagger" in root else ())
+            if "swagger" in root:
+                yield Violation({"problem": f"swagger version {root['swagger']!r} is not \"2.0\""}, ("swagger",))
+            else:
+                yield Violation({"problem": "the definition has no \"swagger\": \"2.0\" key"}, ())
 
 
 @register
