@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "Validate connector packages offline (structure, Microsoft rules, cross-file)."),
     "rules": ("validate", "List the validator's rules."),
     "diff": ("diff", "Report breaking changes between two versions of a connector."),
+    "preview": ("preview", "Write an HTML page showing a connector as the designer shows it to makers."),
     "sandbox": ("sandbox", "Run the local emulator of the carriers' PBX API."),
     "contract": ("contract", "Contract-test a carrier's spec against the sandbox or a live API."),
     "csx": ("csx", "Compile and behaviour-test a connector's script.csx with Mono."),

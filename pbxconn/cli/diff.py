@@ -12,7 +12,7 @@ from pbxconn.core.exitcodes import ExitCode
 
 from pbxconn.report import REPORTERS
 
-FORMATS = tuple(REPORTERS)
+FORMATS = (*REPORTERS, "html")
 
 
 @click.command()
@@ -29,6 +29,8 @@ def diff(old: str, new: str, fmt: str, breaking_only: bool, output: Path | None)
     OLD and NEW are connector folders, swagger files, or git:REV:PATH read from the current
     repository (PATH from the repository root as `git show` reads it, e.g.
     git:origin/main:connectors/tele2). Change codes: docs/diff.md.
+    `--format html` writes the preview's page of NEW with every change on the card or field a
+    maker will notice it on (removed and renamed cards and inputs highlighted).
     Exit status: 0 no breaking change, 1 breaking changes, 2 unreadable input.
     """
     from pbxconn.diff.changes import CHANGES
@@ -41,6 +43,12 @@ def diff(old: str, new: str, fmt: str, breaking_only: bool, output: Path | None)
     findings = compare(old_package, new_package)
     if breaking_only:
         findings = [f for f in findings if f.extra.get("class") == "breaking"]
+    if fmt == "html":  # the preview's page style, not a reporter: validate shares REPORTERS
+        from pbxconn.preview.diffpage import diff_page
+        from pbxconn.preview.render import render_diff
+
+        emit(render_diff(diff_page(old_package, new_package, findings)), output)
+        return int(ExitCode.FINDINGS if _breaking(findings) else ExitCode.OK)
     rules = None
     if fmt == "sarif":
         rules = {code: {"summary": kind.summary, "description": kind.summary,
@@ -50,5 +58,9 @@ def diff(old: str, new: str, fmt: str, breaking_only: bool, output: Path | None)
     color = use_color(fmt, output)
     report = render(findings, fmt, files=files, tool_version=__version__, rules=rules, color=color)
     emit(report, output)
-    breaking = any(f.extra.get("class") == "breaking" for f in findings)
-    return int(ExitCode.FINDINGS if breaking else ExitCode.OK)
+    return int(ExitCode.FINDINGS if _breaking(findings) else ExitCode.OK)
+
+
+def _breaking(findings: list) -> bool:
+    """Whether any change breaks flows built on OLD."""
+    return any(f.extra.get("class") == "breaking" for f in findings)
