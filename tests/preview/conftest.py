@@ -30,9 +30,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator:
-    """One headless Chromium (Debian's, driven by Playwright) for the session's browser tests."""
+    """One headless Chromium (Debian's, driven by Playwright) per test module. Not per session:
+    Playwright's sync API keeps an event loop running in the thread while it is started, and
+    tests that call asyncio.run() may share the worker after the browser tests."""
     reason = chromium.missing()
     if reason:
         pytest.skip(f"browser tests need Playwright and Debian's chromium: {reason} ({chromium.INSTALL_HINT})")
