@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "carriers": ("build", "List the carriers defined in carriers/*.yaml."),
     "validate": ("validate", "Validate connector packages offline (structure, Microsoft rules, cross-file)."),
     "rules": ("validate", "List the validator's rules."),
+    "rule": ("validate", "Explain one validator rule: documentation, severity, fix hint, source file."),
     "diff": ("diff", "Report breaking changes between two versions of a connector."),
     "preview": ("preview", "Write an HTML page showing a connector as the designer shows it to makers."),
     "sandbox": ("sandbox", "Run the local emulator of the carriers' PBX API."),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from operator import attrgetter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from pbxconn.core.findings import Finding, Severity, sort_findings
 from pbxconn.core.pointer import to_pointer
@@ -16,9 +16,16 @@ from pbxconn.validate.registry import INTERNAL_CATEGORY, INTERNAL_CODE, load_rul
 from pbxconn.validate.rule import Rule, Violation
 from pbxconn.validate.targets import discover
 
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.cache import Cache, Lookup
+
 SUBJECTS = ("package", "operation", "parameter", "response", "schema", "policy", "script")
 
 Progress = Callable[[int, int], None]
+
+# `--jobs auto`: below this many packages to validate, worker processes cost more than they
+# save on 2 CPUs (benchmarks/validate_command.py measures -j 1 against -j 2 by package count).
+AUTO_PARALLEL_PACKAGES = 8
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,10 @@ class Result:
 
     findings: list[Finding]
     files_count: int
+    # how the run went (not part of its result): packages, those the cache answered, processes
+    packages: int = field(default=0, compare=False)
+    cached: int = field(default=0, compare=False)
+    workers: int = field(default=1, compare=False)
 
 
 _ACTIVE: dict[tuple, dict[str, list[Rule]]] = {}
@@ -197,10 +208,21 @@ def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Fi
                    pkg.file_label("swagger"), line, column, pointer, INTERNAL_CATEGORY)
 
 
-def _validate_one(target: Path, config: Config) -> tuple[list[Finding], int]:
-    """Load and validate one package; (findings, number of files read)."""
-    pkg = Package.load(target)
-    return apply_file_ignores(validate_package(pkg, config), config), len(pkg.files)
+def _validate_one(target: Path, config: Config, cache: "Cache | None" = None) -> tuple[list[Finding], int]:
+    """Load and validate one package; (findings, number of files read). With a cache, the
+    package is read once for both its key and its validation, and its findings are kept."""
+    if cache is None:
+        pkg = Package.load(target)
+        return apply_file_ignores(validate_package(pkg, config), config), len(pkg.files)
+    return _validate_cached(cache.lookup(target, config, read=False), config, cache)
+
+
+def _validate_cached(lookup: "Lookup", config: Config, cache: "Cache") -> tuple[list[Finding], int]:
+    """Validate the bytes a lookup read and keep the findings under its entry."""
+    pkg = lookup.snapshot.package()
+    findings = apply_file_ignores(validate_package(pkg, config, active_rules(config)), config)
+    cache.store(lookup, findings, len(pkg.files))
+    return findings, len(pkg.files)
 
 
 def apply_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:
@@ -212,32 +234,78 @@ def apply_file_ignores(findings: list[Finding], config: Config) -> list[Finding]
             or not config.ignored_in_file(f, getattr(rules.get(f.code), "origin", ""))]
 
 
-def validate_paths(paths: Iterable[Path | str], config: Config | None = None, jobs: int = 1,
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, packages: int) -> int:
+    """Processes to validate `packages` packages with: `jobs`, or for None as many as pay off."""
+    cpus = cpu_count()
+    if jobs is None:
+        jobs = cpus if packages >= AUTO_PARALLEL_PACKAGES else 1
+    return max(1, min(jobs, packages, cpus))
+
+
+def validate_paths(paths: Iterable[Path | str], config: Config | None = None, jobs: int | None = 1,
                    progress: Progress | None = None,
-                   config_for: Callable[[Path], Config] | None = None) -> Result:
+                   config_for: Callable[[Path], Config] | None = None, cache: "Cache | None" = None) -> Result:
     """Validate every package named by `paths` (folders of folders, or files of packages),
-    optionally in parallel; `config_for(target)` gives each package its own settings."""
+    optionally in parallel (`jobs` None: as many processes as pay off); `config_for(target)`
+    gives each package its own settings; `cache` answers the packages it holds and keeps the rest."""
     targets = discover(paths)
     configs = [config_for(t) if config_for else (config or Config()) for t in targets]
     findings: list[Finding] = []
     files = 0
     total = len(targets)
-    if jobs > 1 and total > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    done = 0
+    todo: list[tuple[Path, Config, Lookup | None]] = []
+    for target, cfg in zip(targets, configs):
+        lookup = cache.lookup(target, cfg) if cache is not None else None
+        if lookup is None or lookup.hit is None:
+            todo.append((target, cfg, lookup))
+            continue
+        findings.extend(lookup.hit.findings)
+        files += lookup.hit.files
+        done += 1
+        if progress:
+            progress(done, total)
+    validated = len(todo)
+    workers = worker_count(jobs, validated)
+    results = _in_processes(todo, workers, cache) if workers > 1 else _in_process(todo, cache)
+    for found, count in results:
+        findings.extend(found)
+        files += count
+        done += 1
+        if progress:
+            progress(done, total)
+    return Result(sort_findings(findings), files, total, total - validated, workers if validated else 0)
 
-        workers = min(jobs, total, os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, total // (workers * 4))
-            for done, (found, count) in enumerate(pool.map(_validate_one, targets, configs, chunksize=chunk), 1):
-                findings.extend(found)
-                files += count
-                if progress:
-                    progress(done, total)
-    else:
-        for done, (target, cfg) in enumerate(zip(targets, configs), 1):
-            pkg = Package.load(target)
-            findings.extend(apply_file_ignores(validate_package(pkg, cfg, active_rules(cfg)), cfg))
-            files += len(pkg.files)
-            if progress:
-                progress(done, total)
-    return Result(sort_findings(findings), files)
+
+def _in_process(todo: list[tuple[Path, Config, "Lookup | None"]],
+                cache: "Cache | None") -> Iterator[tuple[list[Finding], int]]:
+    """Validate the packages one after the other, each from the bytes its lookup read."""
+    todo.reverse()
+    while todo:
+        target, cfg, lookup = todo.pop()  # the bytes go once validated
+        if lookup is not None and cache is not None:
+            yield _validate_cached(lookup, cfg, cache)
+        else:
+            yield _validate_one(target, cfg)
+
+
+def _in_processes(todo: list[tuple[Path, Config, "Lookup | None"]], workers: int,
+                  cache: "Cache | None") -> Iterator[tuple[list[Finding], int]]:
+    """Validate the packages in `workers` processes (which read the files again themselves)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    targets, configs = [t for t, _, _ in todo], [c for _, c, _ in todo]
+    todo.clear()
+    for cfg in {(c.select, c.ignore, c.certification): c for c in configs}.values():
+        active_rules(cfg)  # the rules are imported once, here, and forked workers inherit them
+    chunk = max(1, len(targets) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_validate_one, targets, configs, [cache] * len(targets), chunksize=chunk)
