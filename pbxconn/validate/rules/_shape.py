@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from pbxconn.validate.rules.operations import json_type
+
 JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 CONTAINERS = frozenset(("object", "array"))
 
@@ -71,23 +73,6 @@ class Issue:
     kind: str  # "unknown-key", "wrong-type", "not-allowed", "missing"
     path: tuple  # where (the member for unknown-key and missing: the holder's path + name)
     detail: Mapping[str, Any]
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a parsed value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else type(value).__name__
 
 
 def suggest(word: str, known: Any) -> str | None:
