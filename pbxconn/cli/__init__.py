@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("sandbox", "Run the local emulator of the carriers' PBX API."),
     "contract": ("contract", "Contract-test a carrier's spec against the sandbox or a live API."),
     "csx": ("csx", "Compile and behaviour-test a connector's script.csx with Mono."),
-    "deploy": ("deploy", "Deploy a carrier's package with Microsoft's paconn."),
+    "deploy": ("deploy", "Run the release gates, then deploy a carrier's package with Microsoft's paconn."),
 }
 
 
