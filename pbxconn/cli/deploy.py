@@ -11,34 +11,25 @@ import click
 from pbxconn.core.errors import PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Finding, Severity
-from pbxconn.deploy.gates import DEFAULT_CONTRACT_EXAMPLES, GATES, GateResult, count_findings
+from pbxconn.core.paths import shown_relative
+from pbxconn.deploy.gates import DEFAULT_CONTRACT_EXAMPLES, GATES, GateResult, count_findings, describe
 from pbxconn.deploy.secret import SECRET_ENV
 from pbxconn.deploy.settings import DEFAULT_POWER_APPS_URL
-
-
-def _relative(path: str, root: Path) -> str:
-    """`path` relative to the project root when it is inside it."""
-    try:
-        return os.path.relpath(path, root) if Path(path).is_absolute() and Path(path).is_relative_to(root) else path
-    except ValueError:
-        return path
 
 
 def _show_findings(findings: list[Finding], root: Path, minimum: Severity) -> None:
     """Print findings as `file:line:col: severity Code message` on stderr."""
     for f in findings:
         if f.severity >= minimum:
-            where = _relative(f.file, root) + (f":{f.line}:{f.column}" if f.line else "")
-            click.echo(f"{where}: {f.severity.label} {f.code} {f.message}", err=True)
+            click.echo(describe(f, root), err=True)
 
 
-def _local_findings(package: Path, root: Path) -> list[Finding]:
-    """Our offline validator's findings for the package (the project's config applies)."""
-    from pbxconn.validate.config import load_config
-    from pbxconn.validate.engine import validate_package
+def _local_findings(package: Path) -> list[Finding]:
+    """Our offline validator's findings for the package (the project's settings apply)."""
+    from pbxconn.validate.engine import validate_with_settings
     from pbxconn.validate.package import Package
 
-    return validate_package(Package.load(package), load_config(root))
+    return validate_with_settings(Package.load(package), package)
 
 
 def _show_details(exc: Exception) -> None:
@@ -170,7 +161,7 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
     check_env_name(secret_env)
     target = run.locate(find_root(root), carrier)
     if remote_validate:
-        return _remote_validate(target, _local_findings(target.package, target.root), power_apps_url, dry_run,
+        return _remote_validate(target, _local_findings(target.package), power_apps_url, dry_run,
                                 timeout)
     # Everything that needs the user (environment, login, a typed secret) is settled before the
     # gates, so nobody waits through a contract run to learn that an argument is missing.
@@ -210,7 +201,7 @@ def deploy(carrier: str, environment: str | None, connector_id: str | None, powe
     done = "created" if outcome.verb == "create" else "updated"
     click.echo(f"{done} connector {outcome.connector_id} in environment {outcome.environment}{skipped}")
     if outcome.recorded:
-        rel = _relative(str(target.carrier_file), target.root)
+        rel = shown_relative(target.carrier_file, target.root)
         click.echo(f"recorded paconn.connector_id in {rel}; run `pbxconn build` to refresh "
                    f"connectors/{carrier}/settings.json, then commit both")
     return int(ExitCode.OK)

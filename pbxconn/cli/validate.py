@@ -75,16 +75,10 @@ def _registry_metadata() -> dict[str, dict[str, str]]:
     from pbxconn.validate.registry import rule_infos
 
     return {
-        info.code: {"summary": info.summary, "description": info.description, "fix": fix_hint(info.description),
+        info.code: {"summary": info.summary, "description": info.description, "fix": info.fix,
                     "severity": info.severity.label, "category": info.category}
         for info in rule_infos() if info.implemented
     }
-
-
-def fix_hint(doc: str) -> str:
-    """The `Fix:` sentence of a rule's docstring, on one line ('' when it has none)."""
-    _, found, rest = doc.partition("Fix:")
-    return " ".join(rest.split("\n\n", 1)[0].split()) if found else ""
 
 
 def _crash_error(findings: list) -> None:
@@ -280,23 +274,21 @@ def _rule_detail(code: str) -> dict[str, Any]:
         source = _literal_in(code, Path(engine.__file__).parent / "rules")
     return {"code": info.code, "category": info.category, "origin": info.origin, "severity": info.severity.label,
             "certification": info.certification, "implemented": info.implemented, "summary": info.summary,
-            "documentation": info.description, "fix": fix_hint(info.description), "reason": info.reason,
+            "documentation": info.description, "fix": info.fix, "reason": info.reason,
             "source": source}
 
 
 def _unknown_rule(code: str, codes: list[str]) -> Exception:
     """The usage error for a code no rule has, with the nearest code."""
-    import difflib
-
     from pbxconn.core.errors import InputError
+    from pbxconn.core.suggest import closest
     from pbxconn.validate.rule import CATEGORIES
 
-    folded = {c.lower(): c for c in codes}
-    close = [folded[code.lower()]] if code.lower() in folded else difflib.get_close_matches(code, codes, cutoff=0.6)
+    close = closest(code, codes)
     if code in CATEGORIES:
         hint = f"{code} is a category; `pbxconn rules` lists its codes"
     elif close:
-        hint = f"did you mean {close[0]!r}?"
+        hint = f"did you mean {close!r}?"
     else:
         hint = "`pbxconn rules` lists every code"
     return InputError(f"unknown rule code {code!r}", hint=hint)

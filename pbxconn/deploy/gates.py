@@ -16,6 +16,7 @@ from typing import Callable, Literal
 from pbxconn.core.errors import PbxconnError
 from pbxconn.core.exitcodes import ExitCode
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.core.paths import shown_relative
 from pbxconn.core.swagger import SWAGGER_NAME
 
 GATES = ("drift", "validate", "csx", "contract")
@@ -86,16 +87,17 @@ def count_findings(findings: list[Finding]) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def _relative(path: str, root: Path) -> str:
-    candidate = Path(path)
-    return str(candidate.relative_to(root)) if candidate.is_absolute() and candidate.is_relative_to(root) else path
+def describe(finding: Finding, root: Path) -> str:
+    """`file:line:col: severity Code message`, the file from the project root when inside it."""
+    where = shown_relative(finding.file, root) + (f":{finding.line}:{finding.column}" if finding.line else "")
+    return f"{where}: {finding.severity.label} {finding.code} {finding.message}"
 
 
 def gate_drift(ctx: GateContext) -> GateResult:
     """The package on disk equals a fresh render of the carrier's YAML and its family's catalog."""
     from pbxconn.generate.build import drift, render_all
 
-    packages = render_all(ctx.root, [ctx.carrier])
+    packages = render_all(ctx.root, [ctx.carrier], validate=False)  # the validate gate checks the files on disk
     differing = drift(ctx.root, packages)
     if differing:
         return GateResult("drift", "failed", f"{len(differing)} file(s) differ from what `pbxconn build` renders",
@@ -106,14 +108,12 @@ def gate_drift(ctx: GateContext) -> GateResult:
 
 def gate_validate(ctx: GateContext) -> GateResult:
     """The offline validator finds no error in the package."""
-    from pbxconn.validate.config import load_config
-    from pbxconn.validate.engine import validate_package
+    from pbxconn.validate.engine import validate_with_settings
     from pbxconn.validate.package import Package
 
-    findings = validate_package(Package.load(ctx.package), load_config(ctx.root))
+    findings = validate_with_settings(Package.load(ctx.package), ctx.package)
     errors = [f for f in findings if f.severity >= Severity.ERROR]
-    details = [f"{_relative(f.file, ctx.root)}" + (f":{f.line}:{f.column}" if f.line else "")
-               + f": {f.severity.label} {f.code} {f.message}" for f in errors]
+    details = [describe(f, ctx.root) for f in errors]
     if errors:
         return GateResult("validate", "failed", f"the validator reports {count_findings(findings)}", details,
                           ExitCode.FINDINGS)
@@ -139,7 +139,7 @@ def gate_csx(ctx: GateContext) -> GateResult:
                 "cannot be tested: a package file does not load" if report.problems else
                 f"{len(report.checks) - passed} of {len(report.checks)} behaviour checks failed")
         return GateResult("csx", "failed", f"script {what}",
-                          [*details, f"run `pbxconn csx test {_relative(str(ctx.package), ctx.root)}` for details"],
+                          [*details, f"run `pbxconn csx test {shown_relative(ctx.package, ctx.root)}` for details"],
                           ExitCode.FINDINGS)
     if report.compiled.status == "not-checkable":
         return GateResult("csx", "passed", f"not checkable locally: {report.compiled.reason}")

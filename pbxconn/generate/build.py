@@ -72,12 +72,10 @@ def render_package(carrier: Carrier, catalog: Catalog, renderer: Renderer, root:
 def validate_rendered(package: RenderedPackage, out_dir: Path) -> list[Finding]:
     """Run the validator (the same engine and [tool.pbxconn.validate] settings `pbxconn validate`
     would use for `out_dir`) on the in-memory package."""
-    from pbxconn.validate.config import load_config
-    from pbxconn.validate.engine import apply_file_ignores, validate_package
+    from pbxconn.validate.engine import validate_with_settings
     from pbxconn.validate.package import Package
 
-    config = load_config(out_dir)
-    return apply_file_ignores(validate_package(Package.from_files(package.files, out_dir), config), config)
+    return validate_with_settings(Package.from_files(package.files, out_dir), out_dir)
 
 
 @dataclass
@@ -148,8 +146,9 @@ def load_inputs(root: Path, carrier_ids: list[str] | None = None) -> tuple[list[
 
 
 def render_all(root: Path, carrier_ids: list[str] | None = None,
-               progress: Callable[[str], None] | None = None) -> list[RenderedPackage]:
-    """Load inputs and render + validate every requested carrier's package in memory."""
+               progress: Callable[[str], None] | None = None, validate: bool = True) -> list[RenderedPackage]:
+    """Load inputs and render (and, unless told not to, validate) every requested carrier's
+    package in memory."""
     carriers, catalogs = load_inputs(root, carrier_ids)
     renderers = {family: Renderer(root / "templates", catalog["family"].get("templates"))
                  for family, catalog in catalogs.items()}
@@ -159,7 +158,8 @@ def render_all(root: Path, carrier_ids: list[str] | None = None,
         if progress:
             progress(carrier.id)
         package = render_package(carrier, catalogs[family], renderers[family], root)
-        package.findings = validate_rendered(package, root / "connectors" / carrier.id)
+        if validate:
+            package.findings = validate_rendered(package, root / "connectors" / carrier.id)
         packages.append(package)
     return packages
 

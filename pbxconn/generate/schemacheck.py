@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import yaml
 
 from pbxconn.core.errors import InputError, raise_all
+from pbxconn.core.suggest import closest
 from pbxconn.core.limits import TITLE_MAX_LENGTH
 from pbxconn.generate.yamlsource import YamlSource
 
@@ -90,9 +90,9 @@ def _explain(error) -> str:
     if validator == "additionalProperties":
         known = list(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(known))
-        close = difflib.get_close_matches(str(extra[0]), known, n=1) if extra else []
+        close = closest(str(extra[0]), known) if extra else None
         if close:
-            return f"unknown key {extra[0]!r}; did you mean {close[0]!r}?"
+            return f"unknown key {extra[0]!r}; did you mean {close!r}?"
         return f"unknown key {', '.join(map(repr, extra))} (allowed: {', '.join(known) or 'none'})"
     if validator == "required":
         return error.message.replace("is a required property", "is missing (required)")

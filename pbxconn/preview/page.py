@@ -63,8 +63,6 @@ def validate(package: Package) -> list[Finding]:
     `pbxconn validate` would use for it."""
     from pathlib import Path
 
-    from pbxconn.validate.config import load_config
-    from pbxconn.validate.engine import apply_file_ignores, validate_package
+    from pbxconn.validate.engine import validate_with_settings
 
-    config = load_config(Path(package.root))
-    return apply_file_ignores(validate_package(package, config), config)
+    return validate_with_settings(package, Path(package.root))

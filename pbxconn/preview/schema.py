@@ -22,7 +22,6 @@ DYNAMIC_SCHEMA_KEYS = ("x-ms-dynamic-schema", "x-ms-dynamic-properties")
 KNOWN_KEY_TITLES = {"$.body": "Body", "$.headers": "Headers", "$.queries": "Queries",
                     "$.pathparameters": "Path Parameters", "$.statuscode": "Status Code"}
 KNOWN_NAME_TITLES = {BODY_NAME: "Body", ITEM_NAME: "Item"}
-VISIBILITY_ORDER = ("important", "", "advanced")
 
 
 def text(value: Any) -> str | None:

@@ -9,7 +9,6 @@ keeps a count, and only findings beyond that count are new.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Iterable, Sequence
 from pbxconn.core.atomic import write_file
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Finding
+from pbxconn.core.paths import relative_posix
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]
@@ -32,13 +32,7 @@ class Filtered:
 
 
 def _key(finding: Finding, base: Path) -> Key:
-    path = Path(finding.file) if finding.file else Path()
-    absolute = path if path.is_absolute() else Path.cwd() / path
-    try:
-        relative = Path(os.path.relpath(absolute, base)).as_posix()
-    except ValueError:
-        relative = absolute.as_posix()
-    return finding.code, relative, finding.pointer
+    return finding.code, relative_posix(finding.file or ".", base), finding.pointer
 
 
 def _dump(findings: Sequence[Finding], base: Path, version: str) -> bytes:

@@ -34,8 +34,8 @@ TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# For information about cache directory tags see https://bford.info/cachedir/\n")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 # The sources whose code decides the findings (rules, engine, parsers, the C# checks) and the
-# rule metadata kept for reporters (fix hints are cut from docstrings in cli/validate.py).
-RULE_SOURCES = ("validate", "core", "csx", "cli/validate.py")
+# rule metadata kept for reporters.
+RULE_SOURCES = ("validate", "core", "csx")
 # Third-party modules the rules call; a reinstall changes their files.
 RULE_DEPENDENCIES = ("jsonschema_rs", "tree_sitter", "tree_sitter_c_sharp")
 # Messages of results that depend on the moment (Mono's parser could not be run this time).

@@ -7,9 +7,7 @@ a mistake is a usage error at the file, line and key, with a did-you-mean.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -18,6 +16,8 @@ from typing import Any, Iterable, Mapping
 
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Finding, Severity
+from pbxconn.core.paths import relative_posix
+from pbxconn.core.suggest import closest
 
 CONFIG_KEYS = ("select", "ignore", "severity", "certification", "per-file-ignores")
 TABLE = "[tool.pbxconn.validate]"
@@ -62,12 +62,7 @@ class Config:
         if not self.per_file_ignores or not finding.file:
             return False
         path = Path(finding.file)
-        absolute = path if path.is_absolute() else Path.cwd() / path
-        base = self.base or Path.cwd()
-        try:
-            relative = Path(os.path.relpath(absolute, base)).as_posix()
-        except ValueError:  # another drive on Windows
-            relative = absolute.as_posix()
+        relative = relative_posix(path, self.base or Path.cwd())
         words = {finding.code, finding.category, origin, "ALL"}
         for pattern, codes in self.per_file_ignores:
             target = relative if "/" in pattern else path.name
@@ -116,8 +111,8 @@ class _Where:
 
 
 def _unknown_setting(key: str) -> str:
-    close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
-    tail = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(CONFIG_KEYS)}"
+    close = closest(key, CONFIG_KEYS)
+    tail = f"; did you mean {close!r}?" if close else f"; expected one of {', '.join(CONFIG_KEYS)}"
     return f"unknown setting {key!r}{tail}"
 
 

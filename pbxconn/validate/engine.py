@@ -225,6 +225,15 @@ def _validate_cached(lookup: "Lookup", config: Config, cache: "Cache") -> tuple[
     return findings, len(pkg.files)
 
 
+def validate_with_settings(pkg: Package, start: Path) -> list[Finding]:
+    """A package's findings under the [tool.pbxconn.validate] settings found from `start`
+    upwards, per-file-ignores applied: what `pbxconn validate` reports for it."""
+    from pbxconn.validate.config import load_config
+
+    config = load_config(start)
+    return apply_file_ignores(validate_package(pkg, config), config)
+
+
 def apply_file_ignores(findings: list[Finding], config: Config) -> list[Finding]:
     """The findings that per-file-ignores do not drop (a crash is never dropped)."""
     if not config.per_file_ignores:

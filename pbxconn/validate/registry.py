@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from dataclasses import dataclass
 from typing import Iterable
 
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Severity
+from pbxconn.core.suggest import closest
 from pbxconn.validate.rule import CATEGORIES, NOT_IMPLEMENTED, RULES, Rule
 
 # Codes the engine itself emits (not rules): a rule that crashed.
@@ -29,6 +29,12 @@ class RuleInfo:
     implemented: bool
     reason: str = ""
     certification: bool = False
+
+    @property
+    def fix(self) -> str:
+        """The `Fix:` sentence of the documentation, on one line ('' when it has none)."""
+        _, found, rest = self.description.partition("Fix:")
+        return " ".join(rest.split("\n\n", 1)[0].split()) if found else ""
 
 
 def load_rules() -> dict[str, type[Rule]]:
@@ -75,6 +81,6 @@ def check_selectors(selectors: Iterable[str], location: str = "--select/--ignore
     known = known_selectors()
     for item in selectors:
         if item not in known:
-            close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.7)
-            hint = f"did you mean {close[0]!r}?" if close else "`pbxconn rules` lists every code and category"
+            close = closest(item, sorted(known), cutoff=0.7)
+            hint = f"did you mean {close!r}?" if close else "`pbxconn rules` lists every code and category"
             raise InputError(f"unknown rule code or category {item!r}", location=location, hint=hint)

@@ -7,14 +7,13 @@ pattern, or any name for a map), which values a scalar may take and the shape of
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from pbxconn.core.suggest import closest
 from pbxconn.validate.rules.operations import json_type
 
-JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 CONTAINERS = frozenset(("object", "array"))
 
 
@@ -77,12 +76,7 @@ class Issue:
 
 def suggest(word: str, known: Any) -> str | None:
     """The known name `word` most likely means: a letter-case variant, else a close spelling."""
-    names = [k for k in known if isinstance(k, str)]
-    folded = {k.lower(): k for k in names}
-    if word.lower() in folded:
-        return folded[word.lower()]
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.8)
-    return close[0] if close else None
+    return closest(word, known, cutoff=0.8)
 
 
 def _type_fits(actual: str, types: tuple[str, ...]) -> bool:
