@@ -23,8 +23,8 @@ HERE = Path(__file__).parent / "rule_fixtures"
 BASES = HERE / "bases"
 SWAGGER = "apiDefinition.swagger.json"
 JSON_FILES = (SWAGGER, "apiProperties.json", "settings.json")
-EDITS = ("remove", "set", "merge", "append", "files", "replace")
-ENTRY_KEYS = {"base", "certification", "bad", "near_miss"}
+EDITS = ("remove", "set", "merge", "append", "files", "replace", "pad_to")
+ENTRY_KEYS = {"base", "certification", "requires", "bad", "near_miss"}
 VARIANT_KEYS = set(EDITS) | {"why", "expect"}
 
 
@@ -126,6 +126,9 @@ def _apply(files: dict[str, Any], variant: dict) -> dict[str, bytes]:
             raw[name] = content.encode("utf-8")
         elif "base64" in content:
             raw[name] = base64.b64decode(content["base64"])
+        elif "pad_to" in content:  # text followed by spaces up to an exact size in bytes
+            data = content["text"].encode("utf-8")
+            raw[name] = data + b" " * (content["pad_to"] - len(data))
         else:
             raw[name] = _png(*content["png"])
     for name, pairs in (variant.get("replace") or {}).items():
@@ -134,7 +137,20 @@ def _apply(files: dict[str, Any], variant: dict) -> dict[str, bytes]:
             assert old in text, f"replace: {old!r} is not in {name}"
             text = text.replace(old, new, 1)
         raw[name] = text.encode("utf-8")
+    for name, size in (variant.get("pad_to") or {}).items():  # trailing spaces: still the same JSON
+        assert size >= len(raw[name]), f"pad_to: {name} is already {len(raw[name])} bytes"
+        raw[name] += b" " * (size - len(raw[name]))
     return raw
+
+
+def _skip_without_tools(entry: dict) -> None:
+    """Skip an entry whose rule needs a tool this machine lacks (`requires: [mcs]`)."""
+    for tool in entry.get("requires") or ():
+        assert tool == "mcs", f"unknown tool {tool!r} in requires"
+        from pbxconn.validate.rules.custom_code import find_mcs
+
+        if find_mcs() is None:
+            pytest.skip("needs Mono's mcs (apt-get install mono-mcs), which .ci/run installs")
 
 
 def _findings(code: str, entry: dict, variant_name: str) -> list:
@@ -176,6 +192,7 @@ def test_fixture_entries_are_well_formed(code):
 @pytest.mark.parametrize("code", sorted(FIXTURES))
 def test_bad_fires_and_near_miss_does_not(code):
     source, entry = FIXTURES[code]
+    _skip_without_tools(entry)
     bad = _findings(code, entry, "bad")
     assert bad, f"{source}: {code} did not fire on its bad fixture ({entry['bad'].get('why')})"
     expect = entry["bad"].get("expect")
