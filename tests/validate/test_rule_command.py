@@ -34,7 +34,7 @@ def test_rule_shows_documentation_metadata_fix_and_source():
     assert facts["severity"] == "error" and facts["certification"] == "no" and facts["implemented"] == "yes"
     assert facts["fix"] != "-"
     file, line = facts["source"].rsplit(":", 1)
-    assert file == "pbxconn/validate/rules/operations.py"
+    assert file == "pbxconn/validate/rules/operation_ids.py"
     assert source_line({"file": file, "line": int(line)}).startswith("class OperationIdRequired(")
     assert "Fix:" in result.stdout  # the whole docstring follows
 

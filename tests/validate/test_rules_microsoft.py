@@ -19,9 +19,6 @@ from pbxconn.validate.package import Package
 from pbxconn.validate.registry import load_rules
 from pbxconn.validate.rule import NOT_IMPLEMENTED, RULES
 
-MODULES = ("operations", "arrays", "not_supported", "parameters", "properties", "response", "security",
-           "webhooks", "metadata")
-
 
 def _summary(name: str) -> dict:
     return {"x-ms-summary": name, "description": f"The {name.lower()}."}
@@ -428,7 +425,7 @@ BAD: dict[str, Callable[[dict], Any]] = {
 
 def _mine() -> dict[str, type]:
     load_rules()
-    return {code: cls for code, cls in RULES.items() if cls.__module__.rsplit(".", 1)[-1] in MODULES}
+    return {code: cls for code, cls in RULES.items() if cls.origin == "microsoft"}
 
 
 def run(doc: dict, code: str | None = None) -> list:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from pbxconn.core.suggest import closest
-from pbxconn.validate.rules.operations import json_type
+from pbxconn.validate.rules._helpers import json_type
 
 CONTAINERS = frozenset(("object", "array"))
 

@@ -13,7 +13,7 @@ from pbxconn.core.pointer import to_pointer
 from pbxconn.validate.rule import Rule, Violation, register
 from pbxconn.validate.rules._api_properties_shape import API_PROPERTIES, CAPABILITIES
 from pbxconn.validate.rules._shape import CONTAINERS, Issue, suggest, walk
-from pbxconn.validate.rules.operations import memo
+from pbxconn.validate.rules._helpers import memo
 
 if TYPE_CHECKING:  # pragma: no cover
     from pbxconn.validate.package import Package

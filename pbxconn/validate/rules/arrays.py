@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
-from pbxconn.validate.rules.operations import MicrosoftRule, _HolderRule, doc
+from pbxconn.validate.rules._helpers import MicrosoftRule, _HolderRule, doc
 
 W = Severity.WARNING
 

@@ -1,5 +1,5 @@
-"""How a connection is made and deployed: security definitions against connection parameters,
-parameters the platform must fill on its own, and the paconn settings file."""
+"""How a connection is made and deployed: security definitions against connection parameters and
+the paconn settings file (internal required parameters without a default are in parameters.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
-from pbxconn.validate.rule import ParameterNode, Rule, SchemaNode, Violation, register
+from pbxconn.validate.rule import Rule, Violation, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from pbxconn.validate.package import Package
@@ -138,106 +138,6 @@ class SecurityDefinitionMissingForOAuth(Rule):
                 pointer = (("properties", "connectionParameters", name)
                            if isinstance(direct, dict) and name in direct else ("properties",))
                 yield Violation(args={"name": name}, pointer=pointer, file="properties")
-
-
-def _operation_exempt(param: ParameterNode | SchemaNode) -> bool:
-    op = param.operation
-    if op is None:
-        return True
-    if not isinstance(op.op, dict) or op.op.get("x-ms-visibility") == "internal":
-        return True  # internal operations get their values from the caller (dynamic values)
-    return op.method == "delete"  # webhook unsubscribe: called by URL, never from the designer
-
-
-@register
-class InternalRequiredParameterWithoutDefault(Rule):
-    """A required parameter or body property hidden as internal, with no default value.
-
-    What it does: reports parameters and request-body properties that are required and
-    `x-ms-visibility: internal` but have no `default`. Exempt: fields marked
-    `x-ms-notification-url` (the platform fills them), body objects, parameters of internal
-    operations and of DELETE operations.
-
-    Why it matters: nobody can supply the value: the designer hides internal fields and only a
-    default would be sent. The action fails on every call, or cannot be saved.
-
-    Fix: add a `default`, or make the field visible (`advanced`).
-    """
-
-    code = "InternalRequiredParameterWithoutDefault"
-    category = "Parameters"
-    origin = "pbxconn"
-    severity = Severity.ERROR
-    message = "{what} {name!r} of operation {operation_id!r} is internal and required but has no default"
-    subject = "parameter"
-
-    needs = ("x-ms-visibility",)
-
-    def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
-        """Yield a violation for an internal required parameter without default."""
-        param = node.param
-        if not isinstance(param, dict) or param.get("x-ms-visibility") != "internal":
-            return
-        if param.get("required") is not True or "default" in param or param.get("in") == "body":
-            return
-        if param.get("x-ms-notification-url") is True or _operation_exempt(node):
-            return
-        yield Violation(args={"what": "parameter", "name": param.get("name"),
-                              "operation_id": node.operation.op.get("operationId")}, pointer=node.pointer)
-
-
-@register
-class InternalRequiredPropertyWithoutDefault(Rule):
-    """A required request-body property hidden as internal, with no default value.
-
-    What it does: the body-property counterpart of InternalRequiredParameterWithoutDefault:
-    a property listed in its object's `required`, marked `x-ms-visibility: internal`, without a
-    `default`, in a request body (not objects, not `x-ms-notification-url` fields).
-
-    Why it matters: the property is never sent, so a service that needs it rejects every call.
-
-    Fix: add a `default`, or make the property visible.
-    """
-
-    code = "InternalRequiredPropertyWithoutDefault"
-    category = "Parameters"
-    origin = "pbxconn"
-    severity = Severity.ERROR
-    message = "body property {name!r} of operation {operation_id!r} is internal and required but has no default"
-    subject = "schema"
-
-    needs = ("x-ms-visibility",)
-
-    def check(self, node: SchemaNode, ctx: "Package") -> Iterator[Violation]:
-        """Yield a violation for an internal required body property without default."""
-        schema = node.schema
-        if node.role != "property" or node.parent is None or not isinstance(schema, dict):
-            return
-        if schema.get("x-ms-visibility") != "internal" or "default" in schema:
-            return
-        if schema.get("x-ms-notification-url") is True or schema.get("type") == "object" or "properties" in schema:
-            return
-        items = ctx.resolve(schema.get("items"))[0]
-        if isinstance(items, dict) and "default" in items:
-            return  # an array of defaulted items
-        if _operation_exempt(node) or not _in_request_body(node):
-            return
-        required = node.parent.schema.get("required") if isinstance(node.parent.schema, dict) else None
-        if not isinstance(required, list) or node.name not in required:
-            return
-        yield Violation(args={"name": node.name, "operation_id": node.operation.op.get("operationId")},
-                        pointer=node.pointer)
-
-
-def _in_request_body(node: SchemaNode) -> bool:
-    cur: SchemaNode | None = node
-    while cur is not None:
-        if cur.role == "parameter":
-            return True
-        if cur.role in ("response", "notification", "definition"):
-            return False
-        cur = cur.parent
-    return False
 
 
 @register

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from pbxconn.core.limits import DESCRIPTION_LENGTH, TITLE_MAX_LENGTH
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
-from pbxconn.validate.rules.operations import (
+from pbxconn.validate.rules._helpers import (
     MicrosoftRule, _HolderRule, as_dict, as_list, doc, op_label, operations,
 )
 
@@ -105,23 +105,64 @@ class _NonNegative(_HolderRule):
             yield {"value": value}, (self.keys[0],)
 
 
-def _non_negative(keyword: str) -> dict:
-    return {
-        "__doc__": f"""What it does: flags a negative `{keyword}`.
-    Why it matters: no value can satisfy a negative {keyword}; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer.""",
-        "keys": (keyword,),
-        "message": "{where}: " + keyword + " {value!r} must be 0 or more",
-    }
+@register
+class MaxItemsMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `maxItems`.
+    Why it matters: no value can satisfy a negative maxItems; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("maxItems",)
+    message = "{where}: maxItems {value!r} must be 0 or more"
 
 
-for _code, _kw in (("MaxItemsMustBeGreaterThanOrEqualToZero", "maxItems"),
-                   ("MaxLengthMustBeGreaterThanOrEqualToZero", "maxLength"),
-                   ("MaxPropertiesMustBeGreaterThanOrEqualToZero", "maxProperties"),
-                   ("MinItemsMustBeGreaterThanOrEqualToZero", "minItems"),
-                   ("MinLengthMustBeGreaterThanOrEqualToZero", "minLength"),
-                   ("MinPropertiesMustBeGreaterThanOrEqualToZero", "minProperties")):
-    register(type(_code, (_NonNegative,), {"__module__": __name__, "__qualname__": _code, **_non_negative(_kw)}))
+@register
+class MaxLengthMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `maxLength`.
+    Why it matters: no value can satisfy a negative maxLength; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("maxLength",)
+    message = "{where}: maxLength {value!r} must be 0 or more"
+
+
+@register
+class MaxPropertiesMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `maxProperties`.
+    Why it matters: no value can satisfy a negative maxProperties; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("maxProperties",)
+    message = "{where}: maxProperties {value!r} must be 0 or more"
+
+
+@register
+class MinItemsMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `minItems`.
+    Why it matters: no value can satisfy a negative minItems; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("minItems",)
+    message = "{where}: minItems {value!r} must be 0 or more"
+
+
+@register
+class MinLengthMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `minLength`.
+    Why it matters: no value can satisfy a negative minLength; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("minLength",)
+    message = "{where}: minLength {value!r} must be 0 or more"
+
+
+@register
+class MinPropertiesMustBeGreaterThanOrEqualToZero(_NonNegative):
+    """What it does: flags a negative `minProperties`.
+    Why it matters: no value can satisfy a negative minProperties; Swagger requires it to be 0 or more.
+    Fix: use 0 or a positive integer."""
+
+    keys = ("minProperties",)
+    message = "{where}: minProperties {value!r} must be 0 or more"
 
 
 class _Ordered(_HolderRule):
@@ -134,21 +175,37 @@ class _Ordered(_HolderRule):
             yield {"low": low, "high": high}, (self.keys[0],)
 
 
-def _ordered(low: str, high: str) -> dict:
-    return {
-        "__doc__": f"""What it does: flags `{low}` greater than `{high}`.
+@register
+class MinimumShouldBeLessThanOrEqualToMaximum(_Ordered):
+    """What it does: flags `minimum` greater than `maximum`.
     Why it matters: no value can satisfy both bounds.
-    Fix: correct one of the bounds.""",
-        "keys": (low,),
-        "upper": high,
-        "message": "{where}: " + low + " {low!r} is greater than " + high + " {high!r}",
-    }
+    Fix: correct one of the bounds."""
+
+    keys = ("minimum",)
+    upper = "maximum"
+    message = "{where}: minimum {low!r} is greater than maximum {high!r}"
 
 
-for _code, _low, _high in (("MinimumShouldBeLessThanOrEqualToMaximum", "minimum", "maximum"),
-                           ("MinItemsShouldBeLessThanOrEqualToMaxItems", "minItems", "maxItems"),
-                           ("MinLengthShouldBeLessThanOrEqualToMaxLength", "minLength", "maxLength")):
-    register(type(_code, (_Ordered,), {"__module__": __name__, "__qualname__": _code, **_ordered(_low, _high)}))
+@register
+class MinItemsShouldBeLessThanOrEqualToMaxItems(_Ordered):
+    """What it does: flags `minItems` greater than `maxItems`.
+    Why it matters: no value can satisfy both bounds.
+    Fix: correct one of the bounds."""
+
+    keys = ("minItems",)
+    upper = "maxItems"
+    message = "{where}: minItems {low!r} is greater than maxItems {high!r}"
+
+
+@register
+class MinLengthShouldBeLessThanOrEqualToMaxLength(_Ordered):
+    """What it does: flags `minLength` greater than `maxLength`.
+    Why it matters: no value can satisfy both bounds.
+    Fix: correct one of the bounds."""
+
+    keys = ("minLength",)
+    upper = "maxLength"
+    message = "{where}: minLength {low!r} is greater than maxLength {high!r}"
 
 
 @register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
-from pbxconn.validate.rules.operations import MicrosoftRule, _HolderRule, as_dict, doc
+from pbxconn.validate.rules._helpers import MicrosoftRule, _HolderRule, as_dict, doc
 
 E, W = Severity.ERROR, Severity.WARNING
 COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes")

@@ -1,15 +1,21 @@
-"""Microsoft's Swagger Validator rules, table "Parameters"."""
+"""Microsoft's Swagger Validator rules, table "Parameters", the parameter rules of table "Operations"
+(parameter lists of operations, reserved and non-ASCII names), and pbxconn's checks of internal
+required parameters and body properties without a default."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from pbxconn.core.findings import Severity
-from pbxconn.validate.rule import Violation, not_implemented, register
-from pbxconn.validate.rules.operations import (
-    MicrosoftRule, as_dict, call_parameters, caller_parameter, doc, dynamic_targets, op_label, ops_by_id,
+from pbxconn.validate.rule import ParameterNode, Rule, SchemaNode, Violation, not_implemented, register
+from pbxconn.validate.rules._helpers import (
+    MicrosoftRule, _OpRule, _list_duplicates, as_dict, as_list, call_parameters, caller_parameter, doc,
+    dynamic_targets, op_label, ops_by_id, resolve,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
 
 E, W = Severity.ERROR, Severity.WARNING
 _NAME_REF = re.compile(r"^#/(parameters|responses|definitions)/([^/]+)$")
@@ -226,6 +232,189 @@ class SourcePropertyInternal(MicrosoftRule):
                 source = caller_parameter(caller, given.split("/")[0])
                 if source is not None and source.get("x-ms-visibility") == "internal":
                     yield Violation({"name": name, "operation": oid, "source": given}, ptr + ("parameters", name))
+
+
+@register
+class OperationParametersAreNotUnique(_OpRule):
+    """What it does: flags an operation listing the very same parameter (or `$ref`) twice.
+    Why it matters: the duplicate is ambiguous and Swagger forbids it.
+    Fix: remove the repeated entry."""
+
+    severity = E
+    message = "operation {operation} lists parameter entry {index} twice"
+
+    def check(self, node, ctx):
+        items = as_list(as_dict(node.op).get("parameters"))
+        for i, kind, _ in _list_duplicates(items, lambda x: resolve(ctx, x)[0]):
+            if kind == "same":
+                yield Violation({"operation": op_label(node), "index": i}, node.pointer + ("parameters", i))
+
+
+@register
+class OperationParametersContainDuplicateParameter(_OpRule):
+    """What it does: flags two operation parameters with the same name and location.
+    Why it matters: the request cannot carry both values; Swagger forbids it.
+    Fix: rename or remove one."""
+
+    severity = E
+    message = "operation {operation} has two {location} parameters named {name!r}"
+
+    def check(self, node, ctx):
+        items = as_list(as_dict(node.op).get("parameters"))
+        for i, kind, key in _list_duplicates(items, lambda x: resolve(ctx, x)[0]):
+            if kind == "name-in":
+                yield Violation({"operation": op_label(node), "name": key[0], "location": key[1]},
+                                node.pointer + ("parameters", i))
+
+
+@register
+class OperationParametersContainMultipleBodyParameters(_OpRule):
+    """What it does: flags an operation with more than one `in: body` parameter.
+    Why it matters: a request has one body; Swagger allows one body parameter.
+    Fix: merge them into one body schema."""
+
+    severity = E
+    message = "operation {operation} has {count} body parameters"
+
+    def check(self, node, ctx):
+        items = [resolve(ctx, x)[0] for x in as_list(as_dict(node.op).get("parameters"))]
+        count = sum(1 for p in items if as_dict(p).get("in") == "body")
+        if count > 1:
+            yield Violation({"operation": op_label(node), "count": count}, node.pointer + ("parameters",))
+
+
+@register
+class ConnectionIdParameterNotAllowed(MicrosoftRule):
+    """What it does: flags a parameter named `connectionId`.
+    Why it matters: the platform reserves that name for the connection it adds to every call.
+    Fix: rename the parameter."""
+
+    category = "Operations"
+    subject = "parameter"
+    severity = E
+    message = "parameter name 'connectionId' is reserved"
+
+    def check(self, node, ctx):
+        if isinstance(node.param, dict) and node.param.get("name") == "connectionId":
+            yield Violation({}, node.pointer + ("name",))
+
+
+@register
+class InvalidFormDataParameterName(MicrosoftRule):
+    """What it does: flags a formData parameter whose name has non US-ASCII characters.
+    Why it matters: form field names are sent as-is; non-ASCII names break the multipart encoding.
+    Fix: use an ASCII name (x-ms-summary can carry the display text)."""
+
+    category = "Operations"
+    subject = "parameter"
+    severity = W
+    message = "formData parameter name {name!r} is not US-ASCII"
+
+    def check(self, node, ctx):
+        param = node.param
+        name = param.get("name") if isinstance(param, dict) else None
+        if param.get("in") == "formData" and isinstance(name, str) and not name.isascii():
+            yield Violation({"name": name}, node.pointer + ("name",))
+
+
+def _operation_exempt(param: ParameterNode | SchemaNode) -> bool:
+    op = param.operation
+    if op is None:
+        return True
+    if not isinstance(op.op, dict) or op.op.get("x-ms-visibility") == "internal":
+        return True  # internal operations get their values from the caller (dynamic values)
+    return op.method == "delete"  # webhook unsubscribe: called by URL, never from the designer
+
+
+@register
+class InternalRequiredParameterWithoutDefault(Rule):
+    """A required parameter or body property hidden as internal, with no default value.
+
+    What it does: reports parameters and request-body properties that are required and
+    `x-ms-visibility: internal` but have no `default`. Exempt: fields marked
+    `x-ms-notification-url` (the platform fills them), body objects, parameters of internal
+    operations and of DELETE operations.
+
+    Why it matters: nobody can supply the value: the designer hides internal fields and only a
+    default would be sent. The action fails on every call, or cannot be saved.
+
+    Fix: add a `default`, or make the field visible (`advanced`).
+    """
+
+    code = "InternalRequiredParameterWithoutDefault"
+    category = "Parameters"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "{what} {name!r} of operation {operation_id!r} is internal and required but has no default"
+    subject = "parameter"
+
+    needs = ("x-ms-visibility",)
+
+    def check(self, node: ParameterNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation for an internal required parameter without default."""
+        param = node.param
+        if not isinstance(param, dict) or param.get("x-ms-visibility") != "internal":
+            return
+        if param.get("required") is not True or "default" in param or param.get("in") == "body":
+            return
+        if param.get("x-ms-notification-url") is True or _operation_exempt(node):
+            return
+        yield Violation(args={"what": "parameter", "name": param.get("name"),
+                              "operation_id": node.operation.op.get("operationId")}, pointer=node.pointer)
+
+
+@register
+class InternalRequiredPropertyWithoutDefault(Rule):
+    """A required request-body property hidden as internal, with no default value.
+
+    What it does: the body-property counterpart of InternalRequiredParameterWithoutDefault:
+    a property listed in its object's `required`, marked `x-ms-visibility: internal`, without a
+    `default`, in a request body (not objects, not `x-ms-notification-url` fields).
+
+    Why it matters: the property is never sent, so a service that needs it rejects every call.
+
+    Fix: add a `default`, or make the property visible.
+    """
+
+    code = "InternalRequiredPropertyWithoutDefault"
+    category = "Parameters"
+    origin = "pbxconn"
+    severity = Severity.ERROR
+    message = "body property {name!r} of operation {operation_id!r} is internal and required but has no default"
+    subject = "schema"
+
+    needs = ("x-ms-visibility",)
+
+    def check(self, node: SchemaNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation for an internal required body property without default."""
+        schema = node.schema
+        if node.role != "property" or node.parent is None or not isinstance(schema, dict):
+            return
+        if schema.get("x-ms-visibility") != "internal" or "default" in schema:
+            return
+        if schema.get("x-ms-notification-url") is True or schema.get("type") == "object" or "properties" in schema:
+            return
+        items = ctx.resolve(schema.get("items"))[0]
+        if isinstance(items, dict) and "default" in items:
+            return  # an array of defaulted items
+        if _operation_exempt(node) or not _in_request_body(node):
+            return
+        required = node.parent.schema.get("required") if isinstance(node.parent.schema, dict) else None
+        if not isinstance(required, list) or node.name not in required:
+            return
+        yield Violation(args={"name": node.name, "operation_id": node.operation.op.get("operationId")},
+                        pointer=node.pointer)
+
+
+def _in_request_body(node: SchemaNode) -> bool:
+    cur: SchemaNode | None = node
+    while cur is not None:
+        if cur.role == "parameter":
+            return True
+        if cur.role in ("response", "notification", "definition"):
+            return False
+        cur = cur.parent
+    return False
 
 
 not_implemented(

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
-from pbxconn.validate.rules.operations import (
+from pbxconn.validate.rules._helpers import (
     HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, has_key,
     memo, op_label, operations, walk_schema,
 )

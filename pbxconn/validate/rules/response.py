@@ -7,7 +7,7 @@ from typing import Any
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, not_implemented, register
-from pbxconn.validate.rules.operations import (
+from pbxconn.validate.rules._helpers import (
     MicrosoftRule, as_dict, as_list, doc, effective, is_webhook, op_label, operations, resolve,
 )
 from pbxconn.validate.rules.parameters import ref_kind, ref_target_exists

@@ -6,7 +6,7 @@ from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
-from pbxconn.validate.rules.operations import MicrosoftRule, as_dict, as_list, doc, operations
+from pbxconn.validate.rules._helpers import MicrosoftRule, as_dict, as_list, doc, operations
 
 E, W = Severity.ERROR, Severity.WARNING
 

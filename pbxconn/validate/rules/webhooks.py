@@ -1,14 +1,21 @@
-"""Microsoft's Swagger Validator rules, table "Webhooks" (x-ms-notification-url placement and shape)."""
+"""Webhook triggers: x-ms-notification-url placement and shape (Microsoft's table "Webhooks"),
+x-ms-notification and x-ms-notification-content (Microsoft's table "Operations"), and pbxconn's own
+webhook checks (notification content and URL fields, unregistering by DELETE and Location)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
-from pbxconn.validate.rule import Violation, register
-from pbxconn.validate.rules.operations import (
-    MicrosoftRule, as_dict, as_list, memo, op_label, operations, resolve, has_key, walk_schema,
+from pbxconn.core.swagger import HTTP_METHODS
+from pbxconn.validate.rule import OperationNode, Rule, Violation, register
+from pbxconn.validate.rules._helpers import (
+    MicrosoftRule, _OpRule, as_dict, as_list, has_key, has_notification_url, is_trigger, is_webhook, memo, op_label,
+    operations, ops_by_id, resolve, walk_schema,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.package import Package
 
 W = Severity.WARNING
 MARK = "x-ms-notification-url"
@@ -125,3 +132,282 @@ class NotificationUrlNotString(_HookRule):
         for op, obj, ptr, chain, _ in _body_marks(ctx):
             if obj.get("type") != "string":
                 yield Violation({"operation": op_label(op), "name": chain[-1][1] if chain else obj.get("name")}, ptr)
+
+
+@register
+class NotificationExtensionNotSupportedInWebhookOperation(_OpRule):
+    """What it does: flags `x-ms-notification` on a webhook (registration) operation.
+    Why it matters: x-ms-notification links a trigger to a webhook; on the webhook itself it is meaningless.
+    Fix: remove it from the webhook operation."""
+
+    severity = W
+    message = "webhook operation {operation} must not carry x-ms-notification"
+
+    needs = ("x-ms-notification",)
+
+    def check(self, node, ctx):
+        if "x-ms-notification" in as_dict(node.op) and is_webhook(ctx, node):
+            yield Violation({"operation": op_label(node)}, node.pointer + ("x-ms-notification",))
+
+
+@register
+class NotificationExtensionSupportedForTriggerOnly(_OpRule):
+    """What it does: flags `x-ms-notification` on an operation without `x-ms-trigger`.
+    Why it matters: only triggers can be fed by a webhook notification.
+    Fix: remove x-ms-notification or make the operation a trigger."""
+
+    severity = W
+    message = "operation {operation} uses x-ms-notification but is not a trigger"
+
+    needs = ("x-ms-notification",)
+
+    def check(self, node, ctx):
+        if "x-ms-notification" in as_dict(node.op) and not is_trigger(node):
+            yield Violation({"operation": op_label(node)}, node.pointer + ("x-ms-notification",))
+
+
+@register
+class NotificationOperationMustBeWebhook(_OpRule):
+    """What it does: flags `x-ms-notification.operationId` naming an operation that is not a webhook trigger.
+    Why it matters: the platform registers the callback through that operation.
+    Fix: name the webhook registration operation."""
+
+    severity = W
+    message = "x-ms-notification of {operation} names {target!r}, which is not a webhook operation"
+
+    needs = ("x-ms-notification",)
+
+    def check(self, node, ctx):
+        note = as_dict(as_dict(node.op).get("x-ms-notification"))
+        oid = note.get("operationId")
+        if isinstance(oid, str):
+            target = ops_by_id(ctx).get(oid)
+            if target is not None and not is_webhook(ctx, target):
+                yield Violation({"operation": op_label(node), "target": oid},
+                                node.pointer + ("x-ms-notification", "operationId"))
+
+
+@register
+class OperationMustHaveNotificationContentExtension(_OpRule):
+    """What it does: flags an operation with an x-ms-notification-url input whose path item has no x-ms-notification-content.
+    Why it matters: without it the designer shows no outputs for the webhook trigger.
+    Fix: add `x-ms-notification-content` with the callback payload schema to the path item."""
+
+    severity = W
+    message = "webhook operation {operation} has no x-ms-notification-content on its path"
+
+    def check(self, node, ctx):
+        if has_notification_url(ctx, node) and "x-ms-notification-content" not in as_dict(node.path_item):
+            yield Violation({"operation": op_label(node)}, node.pointer)
+
+
+@register
+class WebhookOperationsMissingNotificationUrlProperty(_OpRule):
+    """What it does: flags a webhook trigger (x-ms-trigger with x-ms-notification-content) with no input marked x-ms-notification-url.
+    Why it matters: the platform cannot hand the callback URL to the service (unless custom code or a policy does).
+    Fix: mark the callback URL body property with `x-ms-notification-url: true`, internal and required."""
+
+    severity = W
+    message = "webhook trigger {operation} has no x-ms-notification-url input"
+
+    def check(self, node, ctx):
+        if (is_trigger(node) and "x-ms-notification-content" in as_dict(node.path_item)
+                and not has_notification_url(ctx, node)):
+            yield Violation({"operation": op_label(node)}, node.pointer)
+
+
+def _is_trigger(op: Mapping[str, Any]) -> bool:
+    return isinstance(op, dict) and op.get("x-ms-trigger") in ("single", "batch")
+
+
+def _has_notification_url(node: Any, ctx: "Package", depth: int = 0) -> int:
+    """How many `x-ms-notification-url: true` marks a parameter or schema tree holds."""
+    if depth > 32:
+        return 0
+    node = ctx.resolve(node)[0]
+    if not isinstance(node, dict):
+        return 0
+    count = 1 if node.get("x-ms-notification-url") is True else 0
+    if "schema" in node:
+        count += _has_notification_url(node["schema"], ctx, depth + 1)
+    props = node.get("properties")
+    if isinstance(props, dict):
+        count += sum(_has_notification_url(v, ctx, depth + 1) for v in props.values())
+    return count
+
+
+def notification_url_count(op: OperationNode, ctx: "Package") -> int:
+    """Number of parameters / body properties of an operation marked `x-ms-notification-url`."""
+    return sum(_has_notification_url(p.param, ctx) for p in op.parameters)
+
+
+def is_single_webhook(op: OperationNode, ctx: "Package") -> bool:
+    """A webhook trigger: `x-ms-trigger: single` plus a notification URL or notification content."""
+    if not isinstance(op.op, dict) or op.op.get("x-ms-trigger") != "single":
+        return False
+    return ("x-ms-notification-content" in op.path_item or "x-ms-notification-content" in op.op
+            or notification_url_count(op, ctx) > 0)
+
+
+@register
+class NotificationContentWithoutWebhook(Rule):
+    """`x-ms-notification-content` on a path item that has no trigger operation.
+
+    What it does: reports a path item that declares a notification payload but no operation
+    with `x-ms-trigger`, such as a left-over `/webhooks` entry.
+
+    Why it matters: notification content describes what a webhook trigger receives; on a path
+    without a trigger it describes nothing, and an operation-less path item is dead weight that
+    tools and reviewers must puzzle over.
+
+    Fix: delete the path item, or move the content next to the webhook registration operation.
+    """
+
+    code = "NotificationContentWithoutWebhook"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "path {path!r} declares x-ms-notification-content but has no trigger operation"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation per path item with orphan notification content."""
+        paths = ctx.swagger.get("paths") if isinstance(ctx.swagger, dict) else None
+        if not isinstance(paths, dict):
+            return
+        for path, item in paths.items():
+            if not isinstance(item, dict) or "x-ms-notification-content" not in item:
+                continue
+            if any(_is_trigger(item.get(m)) for m in HTTP_METHODS):
+                continue
+            yield Violation(args={"path": path}, pointer=("paths", path, "x-ms-notification-content"))
+
+
+@register
+class NotificationUrlDuplicated(Rule):
+    """A webhook registration with more than one `x-ms-notification-url` field.
+
+    What it does: counts the parameters and body properties of an operation marked
+    `x-ms-notification-url: true` and reports operations with more than one.
+
+    Why it matters: the platform writes the callback URL into one field; which one is filled
+    when several are marked is undefined.
+
+    Fix: keep the mark on the one field the service reads the callback URL from.
+    """
+
+    code = "NotificationUrlDuplicated"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "operation {operation_id!r} marks {count} fields with x-ms-notification-url; expected one"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when an operation has several notification URL fields."""
+        count = notification_url_count(node, ctx)
+        if count > 1:
+            yield Violation(args={"operation_id": node.op.get("operationId"), "count": count}, pointer=node.pointer)
+
+
+@register
+class NotificationUrlOnNonTrigger(Rule):
+    """`x-ms-notification-url` in an operation that is not a trigger.
+
+    What it does: reports operations without `x-ms-trigger` that mark a field with
+    `x-ms-notification-url`.
+
+    Why it matters: the platform fills the callback URL only when it registers a trigger; in an
+    action the field stays empty (and, being internal and required, cannot be filled by users).
+
+    Fix: add `"x-ms-trigger": "single"` if the operation registers a webhook, or drop the mark.
+    """
+
+    code = "NotificationUrlOnNonTrigger"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "operation {operation_id!r} has an x-ms-notification-url field but is not a trigger"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when a non-trigger operation has a notification URL field."""
+        if isinstance(node.op, dict) and "x-ms-trigger" not in node.op and notification_url_count(node, ctx):
+            yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer)
+
+
+@register
+class WebhookDeleteOperationMissing(Rule):
+    """Webhook triggers without any DELETE operation to unregister them.
+
+    What it does: reports a swagger that has webhook trigger operations (`x-ms-trigger: single`
+    with a notification URL or notification content) but no `delete` operation at all.
+
+    Why it matters: the platform unregisters a webhook by sending `DELETE` to the Location the
+    registration returned, through the connector. Microsoft's webhook guide requires the swagger
+    to define that deletion; without it every saved, changed or deleted flow leaves a live
+    subscription behind on the service.
+
+    A warning, not an error: the trigger still fires, and Microsoft accepted two sample
+    connectors without a delete operation.
+
+    Fix: add the unsubscribe operation, e.g. `DELETE /webhooks/{id}` with
+    `"x-ms-visibility": "internal"`.
+    """
+
+    code = "WebhookDeleteOperationMissing"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "webhook trigger {operation_id!r} has no DELETE operation in the swagger to unregister it"
+    subject = "package"
+
+    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+        """Yield one violation (at the first webhook) when no DELETE operation exists."""
+        ops = ctx.operations or []
+        if any(op.method == "delete" for op in ops):
+            return
+        for op in ops:
+            if is_single_webhook(op, ctx):
+                yield Violation(args={"operation_id": op.op.get("operationId")}, pointer=op.pointer)
+                return
+
+
+@register
+class WebhookRegistrationLocationMissing(Rule):
+    """A webhook registration whose responses declare no `Location` header.
+
+    What it does: reports webhook trigger operations none of whose 2xx responses declares a
+    `Location` header (Microsoft's guide: the registration answers 201 with a Location).
+
+    Why it matters: the platform keeps the Location of the registration response and sends
+    `DELETE` to it to unregister; a registration without one cannot be removed by the platform.
+    The backend or custom code may still send the header, so this is a warning.
+
+    Fix: declare `"201": {"headers": {"Location": {"type": "string"}}}` on the operation and
+    make sure the service (or script.csx) returns it.
+    """
+
+    code = "WebhookRegistrationLocationMissing"
+    category = "Webhooks"
+    origin = "pbxconn"
+    severity = Severity.WARNING
+    message = "webhook registration {operation_id!r} declares no Location header on a success response"
+    subject = "operation"
+
+    def check(self, node: OperationNode, ctx: "Package") -> Iterator[Violation]:
+        """Yield a violation when no success response of a webhook declares Location."""
+        if not is_single_webhook(node, ctx):
+            return
+        responses = node.op.get("responses")
+        if not isinstance(responses, dict):
+            return
+        for status, raw in responses.items():
+            if not str(status).startswith("2"):
+                continue
+            response = ctx.resolve(raw)[0]
+            headers = response.get("headers") if isinstance(response, dict) else None
+            if isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers):
+                return
+        yield Violation(args={"operation_id": node.op.get("operationId")}, pointer=node.pointer + ("responses",)
+                        if "responses" in node.op else node.pointer)

@@ -1,0 +1,159 @@
+"""Microsoft's Swagger Validator rules, table "Operations", about the keywords of schemas and non-body
+parameters (`enum`, `required`, `x-ms-enum-values`, `format`) and the unique-item lists of the document."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from pbxconn.core.findings import Severity
+from pbxconn.validate.rule import Violation, register
+from pbxconn.validate.rules._helpers import (
+    MicrosoftRule, _HolderRule, _duplicates, as_dict, as_list, doc, fits_type, op_label, operations,
+)
+
+W = Severity.WARNING
+
+
+KNOWN_FORMATS = {
+    "integer": {"int32", "int64"},
+    "number": {"float", "double", "decimal", "int32", "int64"},
+    "string": {"byte", "binary", "date", "date-time", "password", "date-no-tz", "email", "html", "uri", "uuid"},
+}
+
+
+def unknown_format(holder: Mapping) -> str | None:
+    """The unrecognised `format` of a schema or parameter, or None."""
+    fmt, typ = holder.get("format"), holder.get("type")
+    if not isinstance(fmt, str) or not isinstance(typ, str) or typ not in KNOWN_FORMATS:
+        return None
+    return None if fmt in KNOWN_FORMATS[typ] else fmt
+
+
+@register
+class UnrecognizedTypeFormat(MicrosoftRule):
+    """What it does: flags a `type`/`format` pair the platform does not know (e.g. string/guid).
+    Why it matters: the format is ignored, so no date picker, validation or conversion happens.
+    Fix: use a known format (uuid, date-time, int32, ...) or drop `format`."""
+
+    category = "Operations"
+    subject = "parameter"
+    severity = W
+    message = "parameter {name!r}: format {format!r} is not a known {type} format"
+
+    def check(self, node, ctx):
+        param = node.param
+        if isinstance(param, dict):
+            fmt = unknown_format(param)
+            if fmt is not None:
+                yield Violation({"name": param.get("name"), "format": fmt, "type": param.get("type")},
+                                node.pointer + ("format",))
+
+
+@register
+class ArrayDuplicateValue(_HolderRule):
+    """What it does: flags an `enum` or `required` array (and `consumes`, `produces`, `schemes`) holding the same value twice.
+    Why it matters: Swagger requires these arrays to have unique items.
+    Fix: remove the repeated value."""
+
+    keys = ("enum", "required")
+    category = "Operations"
+    severity = W
+    message = "{where}: {keyword} lists {value!r} more than once"
+
+    def test(self, obj, ctx):
+        for keyword in ("enum", "required"):
+            values = obj.get(keyword)
+            if isinstance(values, list):
+                for v in _duplicates(values):
+                    yield {"keyword": keyword, "value": v}, (keyword,)
+
+    @staticmethod
+    def clean(obj: Mapping) -> bool:
+        enum, required = obj.get("enum"), obj.get("required")
+        return (type(enum) is not list or _distinct(enum)) and (type(required) is not list or _distinct(required))
+
+    def check(self, node, ctx):
+        yield from super().check(node, ctx)
+        root = doc(ctx)
+        for keyword in ("consumes", "produces", "schemes"):
+            for v in _duplicates(as_list(root.get(keyword))):
+                yield Violation({"where": "document", "keyword": keyword, "value": v}, (keyword,))
+        for op in operations(ctx):
+            obj = op.op
+            if type(obj) is dict and _OP_LISTS.isdisjoint(obj):
+                continue
+            for keyword in ("consumes", "produces", "schemes", "tags"):
+                for v in _duplicates(as_list(as_dict(obj).get(keyword))):
+                    yield Violation({"where": op_label(op), "keyword": keyword, "value": v}, op.pointer + (keyword,))
+
+
+_OP_LISTS = frozenset(("consumes", "produces", "schemes", "tags"))
+
+
+def _distinct(values: list) -> bool:
+    """Whether a list certainly holds no repeat (distinct hashable values); False when unsure."""
+    try:
+        return len(set(values)) == len(values)
+    except TypeError:  # an object or array among the values: `_duplicates` decides
+        return False
+
+
+def _enum_values(obj: Mapping) -> list:
+    return as_list(obj.get("x-ms-enum-values"))
+
+
+@register
+class DuplicateEnumValuesInExtension(_HolderRule):
+    """What it does: flags x-ms-enum-values mapping the same `value` twice.
+    Why it matters: the dropdown shows two names for one value.
+    Fix: keep one entry per value."""
+
+    keys = ("x-ms-enum-values",)
+    category = "Operations"
+    severity = W
+    message = "{where}: x-ms-enum-values maps {value!r} more than once"
+
+    def test(self, obj, ctx):
+        values = [as_dict(e).get("value") for e in _enum_values(obj) if isinstance(e, dict) and "value" in e]
+        for v in _duplicates(values):
+            yield {"value": v}, ("x-ms-enum-values",)
+
+
+@register
+class InvalidEnumValue(_HolderRule):
+    """What it does: flags an `enum` member whose JSON type differs from the declared `type`.
+    Why it matters: the value can never be valid input or output.
+    Fix: write the members with the declared type (e.g. 1, not "1", for integer)."""
+
+    keys = ("enum",)
+    category = "Operations"
+    severity = W
+    message = "{where}: enum value {value!r} is not of type {type}"
+
+    def test(self, obj, ctx):
+        typ = obj.get("type")
+        if not isinstance(typ, str):
+            return
+        for i, v in enumerate(as_list(obj.get("enum"))):
+            if v is not None and not fits_type(v, typ):
+                yield {"value": v, "type": typ}, ("enum", i)
+
+
+@register
+class InvalidEnumValuesExtensionValue(_HolderRule):
+    """What it does: flags an x-ms-enum-values item whose `value` is not one of the `enum` entries.
+    Why it matters: the dropdown offers a value the schema does not allow.
+    Fix: add the value to `enum` or remove the item."""
+
+    keys = ("x-ms-enum-values",)
+    category = "Operations"
+    severity = W
+    message = "{where}: x-ms-enum-values value {value!r} is not in enum"
+
+    def test(self, obj, ctx):
+        enum = obj.get("enum")
+        if not isinstance(enum, list):
+            return
+        for i, item in enumerate(_enum_values(obj)):
+            if isinstance(item, dict) and "value" in item and item["value"] not in enum:
+                yield {"value": item["value"]}, ("x-ms-enum-values", i, "value")
