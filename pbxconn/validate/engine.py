@@ -19,7 +19,7 @@ from pbxconn.validate.targets import discover
 if TYPE_CHECKING:  # pragma: no cover
     from pbxconn.validate.cache import Cache, Lookup
 
-SUBJECTS = ("package", "operation", "parameter", "response", "schema", "policy", "script")
+SUBJECTS = ("package", "operation", "parameter", "response", "schema", "holder", "extension", "policy", "script")
 
 Progress = Callable[[int, int], None]
 
@@ -68,6 +68,10 @@ def _nodes(pkg: Package, subject: str) -> Sequence[Any]:
         return pkg.policies
     if pkg.swagger is None:
         return []
+    if subject == "holder":
+        return pkg.index.holders
+    if subject == "extension":
+        return pkg.index.extensions
     return {"operation": pkg.operations, "parameter": pkg.parameters, "response": pkg.responses,
             "schema": pkg.schemas}.get(subject, [])
 
@@ -153,7 +157,7 @@ def _validate_package(pkg: Package, config: Config | None,
     return sort_findings(findings)
 
 
-_OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "schema": "schema"}
+_OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "schema": "schema", "holder": "obj"}
 
 
 def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tuple[str, ...], list[Any]]:

@@ -18,6 +18,7 @@ from pbxconn.core.refs import RefError, follow
 from pbxconn.core.sourcemap import SourceMap, byte_position, duplicate_keys
 from pbxconn.core.swagger import HTTP_METHODS  # also imported from here by the rules
 from pbxconn.validate import jsonerrors
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import (
     FileRole,
     OperationNode,
@@ -250,7 +251,6 @@ class Package:
         self.files: dict[str, SourceFile] = files
         self.kind = kind  # "folder", "file" (a lone swagger) or "memory"
         self._refs: dict[str, Any] = {}  # $ref string -> (target, path) or _UNRESOLVED
-        self.memo: dict[str, Any] = {}  # per-package facts the rules share (rules.operations.memo)
 
     # --- construction -------------------------------------------------------------------
 
@@ -398,6 +398,11 @@ class Package:
         return source.sourcemap.locate_many(paths)
 
     # --- indexes (built on first use) -------------------------------------------------------
+
+    @cached_property
+    def index(self) -> Index:
+        """The facts rules share about this package (built fact by fact on first use)."""
+        return Index(self)
 
     @cached_property
     def operations(self) -> list[OperationNode]:

@@ -23,6 +23,8 @@ Subject = Literal[
     "parameter",  # node = ParameterNode (resolved $ref)
     "response",   # node = ResponseNode (resolved $ref)
     "schema",     # node = SchemaNode, every schema object reachable (resolved, visited once per place)
+    "holder",     # node = index.Holder: a non-body parameter (or its items) or a schema, keyword by keyword
+    "extension",  # node = index.ExtensionSite: one x-ms* key of a structural object, with its kind
     "policy",     # node = PolicyNode (apiProperties policyTemplateInstances[i])
     "script",     # node = Package, only when script.csx exists
 ]
@@ -122,7 +124,7 @@ class Rule:
     message: ClassVar[str]                 # str.format template over Violation.args
     subject: ClassVar[Subject]
     certification: ClassVar[bool] = False  # part of the certification set (--no-certification)
-    # For node subjects (operation, parameter, response, schema): the rule finds nothing in a
+    # For node subjects (operation, parameter, response, schema, holder): the rule finds nothing in a
     # node whose object (op, param, response, schema) is a dict holding none of these keys, so
     # the engine hands it only the nodes that hold one. Empty: every node.
     needs: ClassVar[tuple[str, ...]] = ()

@@ -330,17 +330,13 @@ def _nested_schema(depth: int) -> tuple[dict, tuple]:
 @pytest.mark.parametrize("depth", [3, 5000])
 def test_document_walks_reach_the_bottom_of_any_nesting(depth: int) -> None:
     # Deeper than the interpreter's recursion limit, the walks switch to an explicit stack.
-    from pbxconn.validate.rules.extensions import extension_list
-    from pbxconn.validate.rules.properties import ref_sites
+    from pbxconn.validate.package import SourceFile
 
     swagger, path = _nested_schema(depth)
-    assert [(kind, at, key) for kind, at, key, _ in extension_list(swagger)] == [("schema", path, "x-ms-summary")]
-
-    class Ctx:
-        memo: dict = {}
-
-    Ctx.swagger = swagger
-    assert [(ref, ptr) for ref, ptr, _ in ref_sites(Ctx())] == [("#/definitions/Missing", path)]
+    pkg = Package(Path("/nonexistent"), "deep", {"swagger": SourceFile("swagger", "deep.json", b"", value=swagger)},
+                  "memory")
+    assert [(kind, at, key) for kind, at, key, _ in pkg.index.extensions] == [("schema", path, "x-ms-summary")]
+    assert [(ref, ptr) for ref, ptr, _ in pkg.index.ref_sites] == [("#/definitions/Missing", path)]
 
 
 @pytest.mark.parametrize("depth", [3, 5000])

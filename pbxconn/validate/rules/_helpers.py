@@ -1,5 +1,5 @@
-"""What the Microsoft-table rule modules share: JSON type tests, the schema walker, the per-package
-memo, the operation and dynamic-extension-call indexes, the keyword holders, and the rule bases
+"""What the rule modules share: JSON type tests, the schema walker, short readers of the package
+index (operations by id, dynamic-extension calls, keyword holders), and the rule bases
 `MicrosoftRule`, `_OpRule` and `_HolderRule`.
 
 Not a rule module: the loader skips the modules whose name starts with `_`.
@@ -8,10 +8,10 @@ Not a rule module: the loader skips the modules whose name starts with `_`.
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any, Callable, Iterator, Mapping
 
 from pbxconn.core.refs import RefError, follow
+from pbxconn.validate.index import DynamicCall, Holder
 from pbxconn.validate.rule import OperationNode, Rule, Violation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -60,23 +60,6 @@ def fits_type(value: Any, declared: str) -> bool:
     if declared in ("string", "boolean", "array", "object", "null"):
         return actual == declared
     return True
-
-
-_local = threading.local()
-
-
-def memo(ctx: Any, key: str, compute: Callable[[], Any]) -> Any:
-    """Compute a per-package value once. A Package keeps the values itself (they go with it);
-    another context keeps them per thread until the next context comes."""
-    data = getattr(ctx, "memo", None)
-    if type(data) is not dict:
-        if getattr(_local, "ctx", None) is not ctx:
-            _local.ctx = ctx
-            _local.data = {}
-        data = _local.data
-    if key not in data:
-        data[key] = compute()
-    return data[key]
 
 
 def resolve(ctx: Any, node: Any) -> tuple[Any, tuple | None]:
@@ -147,14 +130,7 @@ def operations(ctx: Any) -> list[OperationNode]:
 
 def ops_by_id(ctx: Any) -> dict[str, OperationNode]:
     """First operation of each operationId."""
-    def build() -> dict[str, OperationNode]:
-        out: dict[str, OperationNode] = {}
-        for node in operations(ctx):
-            oid = as_dict(node.op).get("operationId")
-            if isinstance(oid, str) and oid not in out:
-                out[oid] = node
-        return out
-    return memo(ctx, "ops_by_id", build)
+    return ctx.operations_by_id
 
 
 def body_parameter(node: OperationNode) -> Any:
@@ -172,9 +148,6 @@ def is_trigger(node: OperationNode) -> bool:
 
 def has_notification_url(ctx: Any, node: OperationNode) -> bool:
     """Whether a parameter or body property of the operation is marked x-ms-notification-url."""
-    if not has_key(ctx, "x-ms-notification-url"):
-        return False
-
     def build() -> bool:
         for p in node.parameters:
             param = as_dict(p.param)
@@ -185,7 +158,7 @@ def has_notification_url(ctx: Any, node: OperationNode) -> bool:
                     if sub.get("x-ms-notification-url") is True:
                         return True
         return False
-    return memo(ctx, ("nurl",) + node.pointer, build)  # type: ignore[arg-type]
+    return ctx.index.has_notification_url(node, build)
 
 
 def is_webhook(ctx: Any, node: OperationNode) -> bool:
@@ -208,36 +181,11 @@ def path_variables(path: str) -> list[str]:
 
 
 _VAR = re.compile(r"\{([^{}]*)\}")
-DYNAMIC_KEYS = ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema",
-                "x-ms-dynamic-properties", "x-ms-dynamic-tree")
-_DYNAMIC_SET = frozenset(DYNAMIC_KEYS)
 
 
-def dynamic_calls(ctx: Any) -> list[tuple[str, Mapping, tuple, Any]]:
+def dynamic_calls(ctx: Any) -> list[DynamicCall]:
     """Every dynamic extension object: (extension name, value, pointer, calling OperationNode or None)."""
-    def build() -> list:
-        out: list = []
-        seen: set[tuple] = set()
-        if not has_key(ctx, "x-ms-dynamic-*"):
-            return out
-
-        def add(holder: Mapping, ptr: tuple, caller: Any) -> None:
-            for key in DYNAMIC_KEYS:
-                value = holder.get(key)
-                if isinstance(value, dict) and ptr + (key,) not in seen:
-                    seen.add(ptr + (key,))
-                    out.append((key, value, ptr + (key,), caller))
-
-        lacking = _DYNAMIC_SET.isdisjoint  # most objects hold no dynamic extension at all
-        for p in getattr(ctx, "parameters", None) or ():
-            if isinstance(p.param, dict) and not lacking(p.param):
-                add(p.param, p.pointer, p.operation)
-        for s in getattr(ctx, "schemas", None) or ():
-            if isinstance(s.schema, dict) and not lacking(s.schema):
-                add(s.schema, s.pointer, s.operation)
-        out.sort(key=lambda c: tuple(str(x) for x in c[2]))
-        return out
-    return memo(ctx, "dynamic_calls", build)
+    return ctx.index.dynamic_calls
 
 
 def call_parameters(ext: str, value: Mapping) -> list[tuple[str, str, Any]]:
@@ -328,65 +276,22 @@ def _list_duplicates(items: list, resolve_item: Callable[[Any], Any]) -> Iterato
                 pairs[key] = i
 
 
-def keyword_holders(ctx: Any) -> list[tuple[Mapping, tuple, str | None]]:
+def keyword_holders(ctx: Any) -> list[Holder]:
     """Every object that can carry schema keywords (type, enum, default, minimum, ...):
     non-body parameters and their `items`, and every schema. (object, pointer, label or None
     for a schema, see `holder_label`); each place once."""
-    def build() -> list:
-        out: list = []
-        seen: set[tuple] = set()
-        for p in getattr(ctx, "parameters", None) or ():
-            param = p.param
-            if not isinstance(param, dict) or param.get("in") == "body" or p.pointer in seen:
-                continue
-            seen.add(p.pointer)
-            label = f"parameter {param.get('name')!r}"
-            out.append((param, p.pointer, label))
-            items, ptr, depth = param.get("items"), p.pointer + ("items",), 0
-            while isinstance(items, dict) and depth < 20:
-                out.append((items, ptr, label + " items"))
-                items, ptr, depth = items.get("items"), ptr + ("items",), depth + 1
-        out.extend([(s.schema, s.pointer, None) for s in getattr(ctx, "schemas", None) or ()
-                    if isinstance(s.schema, dict)])
-        return out
-    return memo(ctx, "keyword_holders", build)
+    return ctx.index.holders
 
 
-def holders_with(ctx: Any, key: str) -> list[tuple[Mapping, tuple, str | None]]:
+def holders_with(ctx: Any, key: str) -> list[Holder]:
     """The keyword holders that contain `key` (buckets built in one pass over all holders)."""
-    def build() -> dict[str, list]:
-        buckets: dict[str, list] = {}
-        common = HOLDER_KEYS.intersection  # the keys of one holder, filtered at C speed
-        for entry in keyword_holders(ctx):
-            # each bucket still receives the holders in holder order
-            for k in common(entry[0]):
-                buckets.setdefault(k, []).append(entry)
-        return buckets
-    return memo(ctx, "holder_buckets", build).get(key, [])
-
-
-HOLDER_KEYS = frozenset((
-    "type", "enum", "required", "default", "x-ms-enum-values", "collectionFormat", "uniqueItems", "multipleOf",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
-    "maxItems", "minProperties", "maxProperties", "pattern", "format"))
+    return ctx.index.holders_by_key.get(key, [])
 
 
 def has_key(ctx: Any, key: str) -> bool:
     """Whether any parameter or schema of the package has `key` (a cheap test before walking for
     a rare keyword). Also answers "format=<value>", "x-ms-visibility=<value>" and "x-ms-dynamic-*"."""
-    def build() -> frozenset:
-        objects = [p.param for p in getattr(ctx, "parameters", None) or ()]
-        objects += [s.schema for s in getattr(ctx, "schemas", None) or ()]
-        objects = [obj for obj in objects if isinstance(obj, dict)]
-        found: set[str] = set().union(*objects)  # every key, gathered in one C-level call
-        for name in ("format", "x-ms-visibility"):
-            if name in found:
-                found.update(f"{name}={value}" for obj in objects
-                             if isinstance(value := obj.get(name), str))
-        if any(isinstance(k, str) and k.startswith("x-ms-dynamic-") for k in found):
-            found.add("x-ms-dynamic-*")
-        return frozenset(found)
-    return key in memo(ctx, "keys_present", build)
+    return key in ctx.index.keys
 
 
 def holder_label(label: str | None, ptr: tuple) -> str:

@@ -13,7 +13,6 @@ from pbxconn.core.pointer import to_pointer
 from pbxconn.validate.rule import Rule, Violation, register
 from pbxconn.validate.rules._api_properties_shape import API_PROPERTIES, CAPABILITIES
 from pbxconn.validate.rules._shape import CONTAINERS, Issue, suggest, walk
-from pbxconn.validate.rules._helpers import memo
 
 if TYPE_CHECKING:  # pragma: no cover
     from pbxconn.validate.package import Package
@@ -21,10 +20,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def shape_issues(ctx: "Package") -> list[Issue]:
     """Every difference between apiProperties.json and its shape (computed once per package)."""
-    def build() -> list[Issue]:
-        document = ctx.properties
-        return list(walk(document, API_PROPERTIES)) if isinstance(document, dict) else []
-    return memo(ctx, "api_properties_issues", build)
+    return ctx.index.api_properties_issues
+
+
+def build_issues(ctx: "Package") -> list[Issue]:
+    """Every difference between apiProperties.json and its shape, for `Index.api_properties_issues`."""
+    document = ctx.properties
+    return list(walk(document, API_PROPERTIES)) if isinstance(document, dict) else []
 
 
 def _hint(suggestion: str | None, word: Any) -> str:

@@ -8,9 +8,10 @@ from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import OperationNode, Violation, not_implemented, register
+from pbxconn.validate.index import DYNAMIC_KEYS
 from pbxconn.validate.rules._helpers import (
-    DYNAMIC_KEYS, MicrosoftRule, as_dict, body_parameter, call_parameters, caller_parameter, dynamic_calls,
-    dynamic_targets, fits_type, memo, resolve, target_parameter,
+    MicrosoftRule, as_dict, body_parameter, call_parameters, caller_parameter, dynamic_calls,
+    dynamic_targets, fits_type, resolve, target_parameter,
 )
 
 W = Severity.WARNING
@@ -199,6 +200,11 @@ _PRODUCE_PATHS = {
 }
 
 
+def build_invoked(ctx: Any) -> list[tuple[str, tuple, str, str]]:
+    """Problems of dynamic calls against the target's response (for `Index.invoked`)."""
+    return list(_invoked(ctx))
+
+
 def _invoked(ctx: Any) -> Iterator[tuple[str, tuple, str, str]]:
     """Problems of dynamic calls against the target's response: (kind, pointer, path, operationId)."""
     for ext, value, ptr, _, target, oid in dynamic_targets(ctx):
@@ -252,7 +258,7 @@ class InvokedOperationShouldProduceArray(MicrosoftRule):
     message = "{path!r} is not an array in the response of {operation}"
 
     def check(self, node, ctx):
-        for kind, ptr, path, oid in memo(ctx, "invoked", lambda: list(_invoked(ctx))):
+        for kind, ptr, path, oid in ctx.index.invoked:
             if kind == "array":
                 yield Violation({"path": path, "operation": oid}, ptr)
 
@@ -269,7 +275,7 @@ class InvokedOperationShouldProduceProperty(MicrosoftRule):
     message = "{path!r} is not in the response of {operation}"
 
     def check(self, node, ctx):
-        for kind, ptr, path, oid in memo(ctx, "invoked", lambda: list(_invoked(ctx))):
+        for kind, ptr, path, oid in ctx.index.invoked:
             if kind == "property":
                 yield Violation({"path": path, "operation": oid}, ptr)
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import weakref
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from pbxconn.core.findings import Severity
-from pbxconn.core.swagger import HTTP_METHODS
 from pbxconn.validate.rule import Rule, Violation, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,227 +103,6 @@ ALLOWED_VALUES: dict[str, tuple[set, str]] = {
 _DATA_KEYS = frozenset({"example", "examples", "x-example", "default", "enum", "x-ms-test-value"})
 
 
-def extension_list(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
-    """`iter_extensions` as a list: one recursive pass over the structural objects (a function
-    per kind of object, so no per-node dispatch). Places are kept as (parent link, key) links
-    and spelled out only for objects that hold an extension."""
-    out: list[tuple[str, tuple, str, Any]] = []
-    if not isinstance(swagger, dict):
-        return out
-    add, leaf = out.append, _SUB_SCHEMA_KEYS.isdisjoint
-
-    def report(kind: str, node: dict, link: Any) -> None:
-        _report(kind, node, link, add)
-
-    def schema(node: Any, link: Any, kind: str = "schema") -> None:
-        if type(node) is not dict:
-            return
-        report(kind, node, link)
-        if leaf(node):  # most schemas: no sub-schema keys at all
-            return
-        props = node.get("properties")
-        if type(props) is dict:
-            here = (link, "properties")
-            for name, child in props.items():
-                schema(child, (here, name))
-        items = node.get("items")
-        if type(items) is list:
-            here = (link, "items")
-            for i, child in enumerate(items):
-                schema(child, (here, i))
-        elif items is not None:
-            schema(items, (link, "items"))
-        for key in ("allOf", "anyOf", "oneOf"):
-            group = node.get(key)
-            if type(group) is list:
-                here = (link, key)
-                for i, child in enumerate(group):
-                    schema(child, (here, i))
-        extra = node.get("additionalProperties")
-        if type(extra) is dict:
-            schema(extra, (link, "additionalProperties"))
-
-    def parameter(node: Any, link: Any) -> None:
-        if type(node) is not dict:
-            return
-        report("parameter", node, link)
-        if "schema" in node:
-            schema(node["schema"], (link, "schema"))
-        if "items" in node:
-            schema(node["items"], (link, "items"))
-
-    def response(node: Any, link: Any) -> None:
-        if type(node) is not dict:
-            return
-        report("response", node, link)
-        if "schema" in node:
-            schema(node["schema"], (link, "schema"))
-        headers = node.get("headers")
-        if type(headers) is dict:
-            here = (link, "headers")
-            for name, child in headers.items():
-                schema(child, (here, name), "header")
-
-    def parameters(value: Any, link: Any) -> None:
-        if type(value) is list:
-            for i, child in enumerate(value):
-                parameter(child, (link, i))
-
-    def operation(node: Any, link: Any) -> None:
-        if type(node) is not dict:
-            return
-        report("operation", node, link)
-        parameters(node.get("parameters"), (link, "parameters"))
-        table = node.get("responses")
-        if type(table) is dict:
-            here = (link, "responses")
-            for code, child in table.items():
-                response(child, (here, code))
-
-    def path(node: Any, link: Any) -> None:
-        if type(node) is not dict:
-            return
-        report("path", node, link)
-        for method in HTTP_METHODS:
-            if method in node:
-                operation(node[method], (link, method))
-        parameters(node.get("parameters"), (link, "parameters"))
-
-    def walk() -> None:
-        report("root", swagger, None)
-        info = swagger.get("info")
-        if type(info) is dict:
-            report("info", info, (None, "info"))
-        for section, visit in (("paths", path), ("definitions", schema), ("parameters", parameter),
-                               ("responses", response)):
-            table = swagger.get(section)
-            if type(table) is dict:
-                here = (None, section)
-                for name, child in table.items():
-                    visit(child, (here, name))
-
-    try:
-        walk()
-    except RecursionError:  # a schema nested deeper than the interpreter's stack: walk with a list
-        out.clear()
-        out.extend(_extension_list_stack(swagger))
-    return out
-
-
-def _report(kind: str, node: dict, link: Any, add: Callable) -> None:
-    """Add (kind, owner pointer, key, value) for each `x-ms*` key of one object; the owner's
-    (parent link, key) links are spelled out only when it holds one."""
-    at = None
-    for key in node:
-        if type(key) is str and key[:1] in _X and key[:4].lower() == "x-ms":
-            if at is None:
-                parts, up = [], link
-                while up is not None:
-                    up, part = up
-                    parts.append(part)
-                parts.reverse()
-                at = tuple(parts)
-            add((kind, at, key, node[key]))
-
-
-def _extension_list_stack(swagger: Any) -> list[tuple[str, tuple, str, Any]]:
-    """`extension_list` with an explicit stack, for documents nested deeper than recursion allows."""
-    out: list[tuple[str, tuple, str, Any]] = []
-    if not isinstance(swagger, dict):
-        return out
-    stack: list[tuple[str, Any, Any]] = [("root", swagger, None)]
-    pop, push, leaf = stack.pop, stack.append, _SUB_SCHEMA_KEYS.isdisjoint
-    seen = 0
-    while stack:
-        kind, node, link = pop()
-        seen += 1
-        if not isinstance(node, dict) or seen > 500_000:
-            continue
-        _report(kind, node, link, out.append)
-        if kind == "schema" or kind == "header":
-            if leaf(node):  # most schemas: no sub-schema keys at all
-                continue
-            props = node.get("properties")
-            if isinstance(props, dict) and props:
-                here = (link, "properties")
-                for name, child in props.items():
-                    push(("schema", child, (here, name)))
-            items = node.get("items")
-            if isinstance(items, list):
-                here = (link, "items")
-                for i, child in enumerate(items):
-                    push(("schema", child, (here, i)))
-            elif items is not None:
-                push(("schema", items, (link, "items")))
-            for key in ("allOf", "anyOf", "oneOf"):
-                group = node.get(key)
-                if isinstance(group, list):
-                    here = (link, key)
-                    for i, child in enumerate(group):
-                        push(("schema", child, (here, i)))
-            extra = node.get("additionalProperties")
-            if isinstance(extra, dict):
-                push(("schema", extra, (link, "additionalProperties")))
-        elif kind == "parameter":
-            if "schema" in node:
-                push(("schema", node["schema"], (link, "schema")))
-            if "items" in node:
-                push(("schema", node["items"], (link, "items")))
-        elif kind == "response":
-            if "schema" in node:
-                push(("schema", node["schema"], (link, "schema")))
-            _push_map(push, "header", node.get("headers"), (link, "headers"))
-        elif kind == "operation":
-            _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
-            _push_map(push, "response", node.get("responses"), (link, "responses"))
-        elif kind == "path":
-            for method in HTTP_METHODS:
-                if method in node:
-                    push(("operation", node[method], (link, method)))
-            _push_list(push, "parameter", node.get("parameters"), (link, "parameters"))
-        elif kind == "root":
-            push(("info", node.get("info"), (link, "info")))
-            _push_map(push, "path", node.get("paths"), (link, "paths"))
-            _push_map(push, "schema", node.get("definitions"), (link, "definitions"))
-            _push_map(push, "parameter", node.get("parameters"), (link, "parameters"))
-            _push_map(push, "response", node.get("responses"), (link, "responses"))
-    return out
-
-
-_X = "xX"
-_SUB_SCHEMA_KEYS = frozenset(("properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"))
-
-
-def _push_map(push: Callable, kind: str, value: Any, link: Any) -> None:
-    if isinstance(value, dict) and value:
-        for name, child in value.items():
-            push((kind, child, (link, name)))
-
-
-def _push_list(push: Callable, kind: str, value: Any, link: Any) -> None:
-    if isinstance(value, list):
-        for i, child in enumerate(value):
-            push((kind, child, (link, i)))
-
-
-_CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
-
-
-def cached(ctx: "Package", key: str, build: Callable[["Package"], Any]) -> Any:
-    """Compute `build(ctx)` once per package (rules of several subjects share package facts)."""
-    try:
-        slot = _CACHE.setdefault(ctx, {})
-    except TypeError:  # not weak-referenceable: no cache
-        return build(ctx)
-    if key not in slot:
-        slot[key] = build(ctx)
-    return slot[key]
-
-
-def _extensions(ctx: "Package") -> list[tuple[str, tuple, str, Any]]:
-    return extension_list(ctx.swagger)
-
-
 def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -371,7 +148,7 @@ class ExtensionNameMisspelled(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per misspelled extension key."""
-        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+        for _, at, key, _ in ctx.index.extensions:
             if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS:
                 continue
             suggestion = suggest_extension(key)
@@ -401,7 +178,7 @@ class ExtensionNameUnknown(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per unknown extension key."""
-        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+        for _, at, key, _ in ctx.index.extensions:
             if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS or suggest_extension(key):
                 continue
             yield Violation(args={"name": key}, pointer=at + (key,))
@@ -430,7 +207,7 @@ class ExtensionNotSupported(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per AutoRest extension key."""
-        for _, at, key, _ in cached(ctx, "extensions", _extensions):
+        for _, at, key, _ in ctx.index.extensions:
             if key in AUTOREST_EXTENSIONS:
                 instead = AUTOREST_EXTENSIONS[key]
                 yield Violation(args={"name": key, "hint": f"; use {instead!r}" if instead else ""},
@@ -465,7 +242,7 @@ class ExtensionMisplaced(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per known extension on the wrong kind of object."""
-        for kind, at, key, _ in cached(ctx, "extensions", _extensions):
+        for kind, at, key, _ in ctx.index.extensions:
             allowed = KNOWN_EXTENSIONS.get(key)
             if allowed is None or kind in allowed:
                 continue
@@ -498,7 +275,7 @@ class ExtensionValueNotAllowed(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per extension value outside its allowed set."""
-        for kind, at, key, value in cached(ctx, "extensions", _extensions):
+        for kind, at, key, value in ctx.index.extensions:
             if kind not in KNOWN_EXTENSIONS.get(key, ()):
                 continue
             if key == "x-ms-trigger-metadata":

@@ -6,73 +6,23 @@ import re
 from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
+from pbxconn.validate.index import RefHolder, spelled
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules._helpers import (
     HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, has_key,
-    memo, op_label, operations, walk_schema,
+    op_label, operations, walk_schema,
 )
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _ref_holders(root: Any) -> list[tuple[dict, Any]]:
-    """Every object holding `$ref` in the document, with its place as (parent link, key) links.
-    One recursive pass that enters only containers (the deepest documents fall back to a stack)."""
-    out: list[tuple[dict, Any]] = []
-    add = out.append
-
-    def visit(node: dict, link: Any) -> None:
-        if "$ref" in node:
-            add((node, link))
-        for key, value in node.items():
-            kind = type(value)
-            if kind is dict:
-                visit(value, (link, key))
-            elif kind is list:
-                visit_list(value, (link, key))
-
-    def visit_list(node: list, link: Any) -> None:
-        for i, value in enumerate(node):
-            kind = type(value)
-            if kind is dict:
-                visit(value, (link, i))
-            elif kind is list:
-                visit_list(value, (link, i))
-
-    if type(root) is not dict:
-        return out
-    try:
-        visit(root, None)
-    except RecursionError:
-        out.clear()
-        stack: list[tuple[Any, Any]] = [(root, None)]
-        while stack:
-            node, link = stack.pop()
-            if isinstance(node, dict):
-                if "$ref" in node:
-                    add((node, link))
-                stack.extend((v, (link, k)) for k, v in node.items() if isinstance(v, (dict, list)))
-            elif isinstance(node, list):
-                stack.extend((v, (link, i)) for i, v in enumerate(node) if isinstance(v, (dict, list)))
-    return out
-
-
-def _spelled(link: Any) -> tuple:
-    parts = []
-    while link is not None:
-        link, key = link
-        parts.append(key)
-    parts.reverse()
-    return tuple(parts)
-
-
-def refs_clean(ctx: Any, holders: list[tuple[dict, Any]] | None = None) -> bool:
+def refs_clean(ctx: Any, holders: list[RefHolder] | None = None) -> bool:
     """Whether no `$ref` rule can fire: every `$ref` is alone in its object and names an existing
     definition, parameter or response, and parameter and response references sit only where
     such objects are expected."""
     root = doc(ctx)
     if holders is None:
-        holders = _ref_holders(root)
+        holders = ctx.index.ref_holders
     tables = {section: as_dict(root.get(section)) for section in ("definitions", "parameters", "responses")}
     uses = {"definitions": 0, "parameters": 0, "responses": 0}
     for holder, _ in holders:
@@ -110,14 +60,17 @@ def parameter_list_refs(ctx: Any) -> Iterator[tuple[Any, tuple]]:
 def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
     """Every `$ref` in the swagger: (ref value, pointer of the object holding it, that object),
     in pointer order. Empty when `refs_clean` shows no `$ref` rule can fire."""
-    def build() -> list:
-        holders = _ref_holders(doc(ctx))
-        if refs_clean(ctx, holders):
-            return []
-        out = [(holder["$ref"], _spelled(link), holder) for holder, link in holders]
-        out.sort(key=lambda s: tuple(str(x) for x in s[1]))
-        return out
-    return memo(ctx, "ref_sites", build)
+    return ctx.index.ref_sites
+
+
+def build_ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
+    """The sites of `ref_sites`, found once per package for `Index.ref_sites`."""
+    holders = ctx.index.ref_holders
+    if refs_clean(ctx, holders):
+        return []
+    out = [(holder["$ref"], spelled(link), holder) for holder, link in holders]
+    out.sort(key=lambda s: tuple(str(x) for x in s[1]))
+    return out
 
 
 def in_extension(ptr: tuple) -> bool:
@@ -482,16 +435,19 @@ class TooManyConnectorCategories(_PropRule):
 
 def input_schemas(ctx: Any) -> Iterator[tuple[Any, Mapping, tuple, tuple]]:
     """(operation, schema, pointer, chain) for every schema in each operation's body parameter."""
-    def build() -> list:
-        out = []
-        for op in operations(ctx):
-            for p in op.parameters:
-                param = as_dict(p.param)
-                if param.get("in") == "body" and isinstance(param.get("schema"), dict):
-                    for sub, ptr, chain in walk_schema(ctx, param["schema"], p.pointer + ("schema",)):
-                        out.append((op, sub, ptr, chain))
-        return out
-    return iter(memo(ctx, "input_schemas", build))
+    return iter(ctx.index.input_schemas)
+
+
+def build_input_schemas(ctx: Any) -> list[tuple[Any, Mapping, tuple, tuple]]:
+    """Every body-parameter schema with its operation and chain, for `Index.input_schemas`."""
+    out = []
+    for op in operations(ctx):
+        for p in op.parameters:
+            param = as_dict(p.param)
+            if param.get("in") == "body" and isinstance(param.get("schema"), dict):
+                for sub, ptr, chain in walk_schema(ctx, param["schema"], p.pointer + ("schema",)):
+                    out.append((op, sub, ptr, chain))
+    return out
 
 
 @register

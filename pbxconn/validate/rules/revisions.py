@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import OperationNode, Violation, register
-from pbxconn.validate.rules._helpers import MicrosoftRule, _OpRule, as_dict, doc, memo, op_label, operations
+from pbxconn.validate.rules._helpers import MicrosoftRule, _OpRule, as_dict, doc, op_label, operations
 
 W = Severity.WARNING
 
@@ -65,15 +65,18 @@ class ApiAnnotationExtensionReplacementInfoMissingOperationIdProperty(_Replaceme
 
 def _families(ctx: Any) -> dict[str, list[tuple[OperationNode, Mapping]]]:
     """Operations grouped by x-ms-api-annotation.family (document order)."""
-    def build() -> dict:
-        out: dict[str, list] = {}
-        for node in operations(ctx):
-            ann = as_dict(as_dict(node.op).get("x-ms-api-annotation"))
-            fam = ann.get("family")
-            if isinstance(fam, str) and fam:
-                out.setdefault(fam, []).append((node, ann))
-        return out
-    return memo(ctx, "families", build)
+    return ctx.index.families
+
+
+def build_families(ctx: Any) -> dict[str, list[tuple[OperationNode, Mapping]]]:
+    """Operations grouped by x-ms-api-annotation.family, for `Index.families`."""
+    out: dict[str, list] = {}
+    for node in operations(ctx):
+        ann = as_dict(as_dict(node.op).get("x-ms-api-annotation"))
+        fam = ann.get("family")
+        if isinstance(fam, str) and fam:
+            out.setdefault(fam, []).append((node, ann))
+    return out
 
 
 class _FamilyRule(MicrosoftRule):

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from pbxconn.core.findings import Severity
 from pbxconn.core.sourcemap import text_position
 from pbxconn.validate.rule import Rule, Violation, register
-from pbxconn.validate.rules.extensions import cached
 
 if TYPE_CHECKING:  # pragma: no cover
     from pbxconn.validate.package import Package
@@ -379,7 +378,7 @@ class _SecretRule(Rule):
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per credential of this rule's kind."""
-        for hit in cached(ctx, "secrets", package_secrets):
+        for hit in ctx.index.secrets:
             if hit.kind == self.kind:
                 yield Violation(args={"what": hit.label}, pointer=hit.pointer, file=hit.file,  # type: ignore[arg-type]
                                 line=hit.line, column=hit.column, severity=hit.severity)

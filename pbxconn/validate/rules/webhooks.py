@@ -10,7 +10,7 @@ from pbxconn.core.findings import Severity
 from pbxconn.core.swagger import HTTP_METHODS
 from pbxconn.validate.rule import OperationNode, Rule, Violation, register
 from pbxconn.validate.rules._helpers import (
-    MicrosoftRule, _OpRule, as_dict, as_list, has_key, has_notification_url, is_trigger, is_webhook, memo, op_label,
+    MicrosoftRule, _OpRule, as_dict, as_list, has_key, has_notification_url, is_trigger, is_webhook, op_label,
     operations, ops_by_id, resolve, walk_schema,
 )
 
@@ -26,33 +26,36 @@ def marks(ctx: Any) -> list[tuple[str, Any, Mapping, tuple, tuple, Mapping | Non
     (kind, operation, marked object, pointer, chain of (parent, name), body parameter or None).
     kind is 'body' (request body property), 'parameter' (non-body parameter) or 'output'
     (response or notification schema)."""
-    def build() -> list:
-        out: list = []
-        if not has_key(ctx, MARK):
-            return out
-        seen: set = set()
-        for op in operations(ctx):
-            for p in op.parameters:
-                param = as_dict(p.param)
-                if param.get("in") == "body":
-                    for sub, ptr, chain in walk_schema(ctx, param.get("schema"), p.pointer + ("schema",)):
-                        if MARK in sub:
-                            out.append(("body", op, sub, ptr, chain, param))
-                elif MARK in param:
-                    out.append(("parameter", op, param, p.pointer, (), None))
-            outputs = [(r, op.pointer + ("responses", code)) for code, r in as_dict(as_dict(op.op).get("responses")).items()]
-            content = as_dict(op.path_item).get("x-ms-notification-content")
-            if isinstance(content, dict):
-                outputs.append((content, op.pointer[:-1] + ("x-ms-notification-content",)))
-            for raw, at in outputs:
-                resp, path = resolve(ctx, raw)
-                schema = as_dict(resp).get("schema")
-                for sub, ptr, _ in walk_schema(ctx, schema, (path or at) + ("schema",)):
-                    if MARK in sub and ptr not in seen:
-                        seen.add(ptr)
-                        out.append(("output", op, sub, ptr, (), None))
+    return ctx.index.notification_marks
+
+
+def build_notification_marks(ctx: Any) -> list[tuple[str, Any, Mapping, tuple, tuple, Mapping | None]]:
+    """The marks of `marks`, found once per package for `Index.notification_marks`."""
+    out: list = []
+    if not has_key(ctx, MARK):
         return out
-    return memo(ctx, "notification_marks", build)
+    seen: set = set()
+    for op in operations(ctx):
+        for p in op.parameters:
+            param = as_dict(p.param)
+            if param.get("in") == "body":
+                for sub, ptr, chain in walk_schema(ctx, param.get("schema"), p.pointer + ("schema",)):
+                    if MARK in sub:
+                        out.append(("body", op, sub, ptr, chain, param))
+            elif MARK in param:
+                out.append(("parameter", op, param, p.pointer, (), None))
+        outputs = [(r, op.pointer + ("responses", code)) for code, r in as_dict(as_dict(op.op).get("responses")).items()]
+        content = as_dict(op.path_item).get("x-ms-notification-content")
+        if isinstance(content, dict):
+            outputs.append((content, op.pointer[:-1] + ("x-ms-notification-content",)))
+        for raw, at in outputs:
+            resp, path = resolve(ctx, raw)
+            schema = as_dict(resp).get("schema")
+            for sub, ptr, _ in walk_schema(ctx, schema, (path or at) + ("schema",)):
+                if MARK in sub and ptr not in seen:
+                    seen.add(ptr)
+                    out.append(("output", op, sub, ptr, (), None))
+    return out
 
 
 def _body_marks(ctx: Any) -> Iterator[tuple[Any, Mapping, tuple, tuple, Mapping | None]]:
