@@ -212,21 +212,41 @@ def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Fi
                    pkg.file_label("swagger"), line, column, pointer, INTERNAL_CATEGORY)
 
 
+def validate_target(target: Path, config: Config) -> tuple[list[Finding], int]:
+    """Load and validate one package folder or swagger file; (findings, number of files read)."""
+    # One pause of the collector around load, checks and the package's end: resumed while the
+    # package is alive, the collector would traverse all of its objects once more.
+    pause_gc()
+    try:
+        pkg = Package.load(target)
+        findings = apply_file_ignores(validate_package(pkg, config), config)
+        count = len(pkg.files)
+        del pkg
+        return findings, count
+    finally:
+        resume_gc()
+
+
 def _validate_one(target: Path, config: Config, cache: "Cache | None" = None) -> tuple[list[Finding], int]:
     """Load and validate one package; (findings, number of files read). With a cache, the
     package is read once for both its key and its validation, and its findings are kept."""
     if cache is None:
-        pkg = Package.load(target)
-        return apply_file_ignores(validate_package(pkg, config), config), len(pkg.files)
+        return validate_target(target, config)
     return _validate_cached(cache.lookup(target, config, read=False), config, cache)
 
 
 def _validate_cached(lookup: "Lookup", config: Config, cache: "Cache") -> tuple[list[Finding], int]:
     """Validate the bytes a lookup read and keep the findings under its entry."""
-    pkg = lookup.snapshot.package()
-    findings = apply_file_ignores(validate_package(pkg, config, active_rules(config)), config)
-    cache.store(lookup, findings, len(pkg.files))
-    return findings, len(pkg.files)
+    pause_gc()  # as in validate_target: the collector comes back once the package is gone
+    try:
+        pkg = lookup.snapshot.package()
+        findings = apply_file_ignores(validate_package(pkg, config, active_rules(config)), config)
+        count = len(pkg.files)
+        del pkg
+    finally:
+        resume_gc()
+    cache.store(lookup, findings, count)
+    return findings, count
 
 
 def validate_with_settings(pkg: Package, start: Path) -> list[Finding]:

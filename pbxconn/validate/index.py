@@ -155,13 +155,34 @@ class Index:
     # --- from the raw swagger (two walks: structural objects, and every object) ----------------
 
     @cached_property
+    def document_keys(self) -> frozenset[str] | None:
+        """Every object key of the swagger, gathered while parsing (None when it was not parsed here)."""
+        source = self.pkg.files.get("swagger")
+        return source.keys if source is not None else None
+
+    @cached_property
     def extensions(self) -> list[ExtensionSite]:
         """Every `x-ms*` key of the structural objects, with the kind of object holding it."""
-        return extension_sites(self.pkg.swagger)
+        known = self.document_keys
+        if known is None:
+            return extension_sites(self.pkg.swagger)
+        names = frozenset(k for k in known if k[:1] in _X and k[:4].lower() == "x-ms")
+        return extension_sites(self.pkg.swagger, names) if names else []
+
+    @cached_property
+    def ref_objects(self) -> list[Mapping[str, Any]]:
+        """Every object of the swagger that holds `$ref` (gathered while parsing when it could be)."""
+        source = self.pkg.files.get("swagger")
+        if source is not None and source.ref_objects is not None:
+            return source.ref_objects
+        return [holder.obj for holder in self.ref_holders]
 
     @cached_property
     def ref_holders(self) -> list[RefHolder]:
-        """Every object of the swagger that holds `$ref`, anywhere (examples included)."""
+        """Every object of the swagger that holds `$ref`, anywhere (examples included), with its place."""
+        known = self.document_keys
+        if known is not None and "$ref" not in known:
+            return []
         return ref_holders(self.pkg.swagger)
 
     # --- facts defined next to the rules that use them ------------------------------------------
@@ -268,18 +289,21 @@ def ref_holders(root: Any) -> list[RefHolder]:
     return out
 
 
-def extension_sites(swagger: Any) -> list[ExtensionSite]:
+def extension_sites(swagger: Any, names: frozenset[str] | None = None) -> list[ExtensionSite]:
     """Every `x-ms*` key of the structural objects: one recursive pass with a function per kind of
     object (root, info, path, operation, parameter, response, header, schema), so no per-node
     dispatch. Places are kept as (parent link, key) links and spelled out only for objects that
-    hold an extension."""
+    hold an extension. `names`, when known, are all the x-ms* keys of the document: an object
+    holding none of them is passed over with one C-level test."""
     out: list[ExtensionSite] = []
     if not isinstance(swagger, dict):
         return out
     add, leaf = out.append, _SUB_SCHEMA_KEYS.isdisjoint
+    lacks = names.isdisjoint if names is not None else None
 
     def report(kind: str, node: dict, link: Any) -> None:
-        _report(kind, node, link, add)
+        if lacks is None or not lacks(node):
+            _report(kind, node, link, add)
 
     def schema(node: Any, link: Any, kind: str = "schema") -> None:
         if type(node) is not dict:

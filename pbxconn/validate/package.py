@@ -114,6 +114,10 @@ class SourceFile:
     text: str | None = None
     value: Any = None
     problems: list[ParseProblem] = field(default_factory=list)
+    # Gathered while parsing (None when the value did not come from `read_source`): every object
+    # key of the document, and the objects that hold `$ref`, so the index can skip whole walks.
+    keys: frozenset[str] | None = None
+    ref_objects: list[dict] | None = None
     _map: SourceMap | None = None
 
     @property
@@ -141,18 +145,25 @@ def _decode(data: bytes, problems: list[ParseProblem], severity: Severity, bom_i
         return data.decode("utf-8", errors="replace")
 
 
-def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
-    """Parse strict JSON; a syntax problem becomes a ParseProblem and the result None."""
+def _parse_json(text: str, problems: list[ParseProblem], source: "SourceFile | None" = None) -> Any:
+    """Parse strict JSON; a syntax problem becomes a ParseProblem and the result None. With a
+    `source`, also record its `keys` and `ref_objects` (see SourceFile)."""
     if not text.strip():
         problems.append(ParseProblem("InvalidJson", "file is empty", 1, 1))
         return None
     repeated: list[bool] = []
+    keys: set[str] = set()
+    refs: list[dict] = []
 
-    def pairs_to_dict(pairs: list, _dict: type = dict, _len: Any = len) -> dict:
+    def pairs_to_dict(pairs: list, _dict: type = dict, _len: Any = len, _keys: Any = keys.update,
+                      _ref: Any = refs.append) -> dict:
         # the C parser hands each object's members here; a shorter dict means a repeated key
         made = _dict(pairs)
         if _len(made) != _len(pairs):
             repeated.append(True)
+        _keys(made)  # C-level: the object's keys into the document's key set
+        if "$ref" in made:
+            _ref(made)
         return made
 
     try:
@@ -175,6 +186,8 @@ def _parse_json(text: str, problems: list[ParseProblem]) -> Any:
         return None
     if repeated:
         problems.extend(_duplicate_key_problems(text))
+    if source is not None:
+        source.keys, source.ref_objects = frozenset(keys), refs
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         problems.append(ParseProblem(
@@ -219,7 +232,7 @@ def read_source(role: str, label: str, data: bytes) -> SourceFile:
     source = SourceFile(role, label, data)
     if role in JSON_ROLES:
         source.text = _decode(data, source.problems, Severity.ERROR, bom_is_error=True)
-        source.value = _parse_json(source.text, source.problems)
+        source.value = _parse_json(source.text, source.problems, source)
         if role == "swagger":
             problem = _unsupported_version(source.value, source.text)
             if problem is not None:  # one finding, not every Swagger 2.0 rule failing on OpenAPI 3

@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
-from pbxconn.validate.index import RefHolder, spelled
+from pbxconn.validate.index import spelled
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules._helpers import (
     HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, has_key,
@@ -16,16 +16,14 @@ from pbxconn.validate.rules._helpers import (
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def refs_clean(ctx: Any, holders: list[RefHolder] | None = None) -> bool:
+def refs_clean(ctx: Any) -> bool:
     """Whether no `$ref` rule can fire: every `$ref` is alone in its object and names an existing
     definition, parameter or response, and parameter and response references sit only where
     such objects are expected."""
     root = doc(ctx)
-    if holders is None:
-        holders = ctx.index.ref_holders
     tables = {section: as_dict(root.get(section)) for section in ("definitions", "parameters", "responses")}
     uses = {"definitions": 0, "parameters": 0, "responses": 0}
-    for holder, _ in holders:
+    for holder in ctx.index.ref_objects:
         raw = holder["$ref"]
         if len(holder) != 1 or type(raw) is not str or not raw.startswith("#/"):
             return False
@@ -65,10 +63,9 @@ def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
 
 def build_ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
     """The sites of `ref_sites`, found once per package for `Index.ref_sites`."""
-    holders = ctx.index.ref_holders
-    if refs_clean(ctx, holders):
+    if refs_clean(ctx):  # the usual case: no walk of the document for the places of its $refs
         return []
-    out = [(holder["$ref"], spelled(link), holder) for holder, link in holders]
+    out = [(holder["$ref"], spelled(link), holder) for holder, link in ctx.index.ref_holders]
     out.sort(key=lambda s: tuple(str(x) for x in s[1]))
     return out
 
@@ -85,9 +82,14 @@ class _PropRule(MicrosoftRule):
 
 @register
 class AdditionalPropertyNotAllowedAdjacentToRef(_PropRule):
-    """What it does: flags an object holding `$ref` together with other keys.
+    """An object holds `$ref` together with other keys, which are ignored.
+
+    What it does: flags an object holding `$ref` together with other keys.
+
     Why it matters: in Swagger 2.0 a `$ref` replaces the whole object; the sibling keys are ignored.
-    Fix: move the keys into the referenced definition, or drop the `$ref`."""
+
+    Fix: move the keys into the referenced definition, or drop the `$ref`.
+    """
 
     severity = W
     message = "keys {keys} next to $ref are ignored"
@@ -101,9 +103,14 @@ class AdditionalPropertyNotAllowedAdjacentToRef(_PropRule):
 
 @register
 class BasePathNotValid(_PropRule):
-    """What it does: flags a `basePath` that does not start with `/`.
+    """A `basePath` that does not start with `/`.
+
+    What it does: flags a `basePath` that does not start with `/`.
+
     Why it matters: request URLs are host + basePath + path; without the slash they are malformed.
-    Fix: start basePath with `/`."""
+
+    Fix: start basePath with `/`.
+    """
 
     severity = E
     message = "basePath {value!r} must start with '/'"
@@ -122,9 +129,15 @@ _NON_BODY_KEYS = ("type", "format", "items", "collectionFormat", "default", "enu
 
 @register
 class BodyParameterPropertyNotValid(MicrosoftRule):
-    """What it does: flags a body parameter using non-body keys such as `type` or `items` beside (or instead of) `schema`.
+    """A body parameter uses non-body keys such as `type` or `items` instead of its schema.
+
+    What it does: flags a body parameter using non-body keys such as `type` or `items` beside (or instead of)
+    `schema`.
+
     Why it matters: a body parameter is described only by its `schema`; the other keys are ignored.
-    Fix: move the keys into `schema`."""
+
+    Fix: move the keys into `schema`.
+    """
 
     category = "Properties"
     subject = "parameter"
@@ -153,9 +166,15 @@ def connector_metadata(ctx: Any) -> list[tuple[int, str, Any]]:
 
 @register
 class ConnectorMetadataPropertiesMissing(_PropRule):
-    """What it does: flags x-ms-connector-metadata without one of the entries Website, Privacy policy, Categories.
+    """x-ms-connector-metadata lacks Website, Privacy policy or Categories.
+
+    What it does: flags x-ms-connector-metadata without one of the entries Website, Privacy policy,
+    Categories.
+
     Why it matters: certification requires all three; they fill the connector's public page.
-    Fix: add the missing `{"propertyName": ..., "propertyValue": ...}` entry."""
+
+    Fix: add the missing `{"propertyName": ..., "propertyValue": ...}` entry.
+    """
 
     severity = W
     certification = True
@@ -176,9 +195,14 @@ EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-
 
 @register
 class ContactEmailNotValid(_PropRule):
-    """What it does: flags `info.contact.email` that is not a plain ASCII e-mail address.
+    """`info.contact.email` is not a plain ASCII e-mail address.
+
+    What it does: flags `info.contact.email` that is not a plain ASCII e-mail address.
+
     Why it matters: Microsoft and users contact the publisher there.
-    Fix: write an address like `support@example.com`."""
+
+    Fix: write an address like `support@example.com`.
+    """
 
     severity = W
     message = "contact email {value!r} is not a valid e-mail address"
@@ -193,9 +217,14 @@ class ContactEmailNotValid(_PropRule):
 
 @register
 class DefaultValueMustMatchType(_HolderRule):
-    """What it does: flags a `default` whose JSON type differs from the declared `type`.
+    """A `default` whose JSON type differs from the declared `type`.
+
+    What it does: flags a `default` whose JSON type differs from the declared `type`.
+
     Why it matters: the platform sends or shows a value the service does not accept.
-    Fix: write the default with the declared type."""
+
+    Fix: write the default with the declared type.
+    """
 
     keys = ("default",)
     category = "Properties"
@@ -210,9 +239,14 @@ class DefaultValueMustMatchType(_HolderRule):
 
 @register
 class EnumMustContainAtLeastOneElement(_HolderRule):
-    """What it does: flags `enum: []`.
+    """An empty `enum: []`.
+
+    What it does: flags `enum: []`.
+
     Why it matters: no value can ever be valid.
-    Fix: list the allowed values or remove `enum`."""
+
+    Fix: list the allowed values or remove `enum`.
+    """
 
     keys = ("enum",)
     category = "Properties"
@@ -241,9 +275,16 @@ _KEYS = {
 
 @register
 class ExtensionNameNotValid(_PropRule):
-    """What it does: flags an unknown key that does not start with `x-` on the document, info, path items, operations, parameters and responses.
-    Why it matters: Swagger allows only its own keys and `x-` extensions; the platform rejects or ignores others.
-    Fix: remove the key, correct its spelling, or prefix it with `x-`."""
+    """An unknown key that does not start with `x-`.
+
+    What it does: flags an unknown key that does not start with `x-` on the document, info, path items,
+    operations, parameters and responses.
+
+    Why it matters: Swagger allows only its own keys and `x-` extensions; the platform rejects or ignores
+    others.
+
+    Fix: remove the key, correct its spelling, or prefix it with `x-`.
+    """
 
     severity = W
     message = "{key!r} is not a Swagger key of {where}; extensions must start with 'x-'"
@@ -298,9 +339,14 @@ def filter_functions(ctx: Any) -> Iterator[tuple[Any, tuple, bool]]:
 
 @register
 class FilterFunctionsPropertyEmpty(_PropRule):
-    """What it does: flags an empty `filterFunctions` list.
+    """An empty `filterFunctions` list.
+
+    What it does: flags an empty `filterFunctions` list.
+
     Why it matters: it declares filtering support with no usable function.
-    Fix: list the supported functions or remove the key."""
+
+    Fix: list the supported functions or remove the key.
+    """
 
     severity = W
     message = "filterFunctions is empty"
@@ -313,9 +359,14 @@ class FilterFunctionsPropertyEmpty(_PropRule):
 
 @register
 class FilterFunctionsPropertyHasDuplicates(_PropRule):
-    """What it does: flags a `filterFunctions` list naming a function twice.
+    """A `filterFunctions` list names a function twice.
+
+    What it does: flags a `filterFunctions` list naming a function twice.
+
     Why it matters: duplicates suggest a copy mistake and are rejected by the service.
-    Fix: list each function once."""
+
+    Fix: list each function once.
+    """
 
     severity = W
     message = "filterFunctions lists {value!r} more than once"
@@ -331,9 +382,14 @@ class FilterFunctionsPropertyHasDuplicates(_PropRule):
 
 @register
 class FilterFunctionsPropertyInInputSchema(_PropRule):
-    """What it does: flags `filterFunctions` in a request body schema.
+    """`filterFunctions` in a request body schema.
+
+    What it does: flags `filterFunctions` in a request body schema.
+
     Why it matters: filter capabilities describe returned data; on inputs they mean nothing.
-    Fix: move it to the response schema."""
+
+    Fix: move it to the response schema.
+    """
 
     severity = W
     message = "filterFunctions is only allowed in response schemas"
@@ -349,9 +405,16 @@ HOST = re.compile(r"^[^{}/ :\\]+(?::\d+)?$")
 
 @register
 class HostNameNotValid(_PropRule):
-    """What it does: flags a `host` with a scheme, a path, spaces or other characters a bare host[:port] cannot have.
-    Why it matters: Microsoft's validator rejects it (seen as an error in its CI logs); request URLs cannot be built.
-    Fix: write only the host name (and port); put the path in basePath and the scheme in schemes."""
+    """A `host` that is not a bare host name[:port].
+
+    What it does: flags a `host` with a scheme, a path, spaces or other characters a bare host[:port] cannot
+    have.
+
+    Why it matters: Microsoft's validator rejects it (seen as an error in its CI logs); request URLs cannot be
+    built.
+
+    Fix: write only the host name (and port); put the path in basePath and the scheme in schemes.
+    """
 
     severity = E
     message = "host {value!r} is not a bare host name[:port]"
@@ -366,9 +429,14 @@ class HostNameNotValid(_PropRule):
 
 @register
 class InternalPropertyWithDefaultOptional(MicrosoftRule):
-    """What it does: flags an internal parameter with a default that is not required.
+    """An internal parameter with a default that is not required.
+
+    What it does: flags an internal parameter with a default that is not required.
+
     Why it matters: optional internal parameters may be left out, so the default is never sent.
-    Fix: add `"required": true`."""
+
+    Fix: add `"required": true`.
+    """
 
     category = "Properties"
     subject = "parameter"
@@ -400,9 +468,14 @@ def categories(ctx: Any) -> tuple[int, list[str]] | None:
 
 @register
 class InvalidConnectorCategory(_PropRule):
-    """What it does: flags a Categories value outside Microsoft's list of 19 categories.
+    """A connector category that is not one of Microsoft's categories.
+
+    What it does: flags a Categories value outside Microsoft's list of 19 categories.
+
     Why it matters: the connector cannot be listed under an unknown category.
-    Fix: use names from the list (e.g. Communication; Productivity)."""
+
+    Fix: use names from the list (e.g. Communication; Productivity).
+    """
 
     severity = W
     certification = True
@@ -419,9 +492,14 @@ class InvalidConnectorCategory(_PropRule):
 
 @register
 class TooManyConnectorCategories(_PropRule):
-    """What it does: flags more than two connector Categories.
+    """More than two connector categories.
+
+    What it does: flags more than two connector Categories.
+
     Why it matters: certification allows at most two.
-    Fix: keep the two that fit best."""
+
+    Fix: keep the two that fit best.
+    """
 
     severity = W
     certification = True
@@ -452,9 +530,14 @@ def build_input_schemas(ctx: Any) -> list[tuple[Any, Mapping, tuple, tuple]]:
 
 @register
 class InvalidStringBinaryProperty(_PropRule):
-    """What it does: flags a string/binary schema nested below the top of a request body.
+    """A binary string schema nested below the top of a request body.
+
+    What it does: flags a string/binary schema nested below the top of a request body.
+
     Why it matters: binary content can only be the whole body (or a form file), not a JSON property.
-    Fix: send the file as the whole body, as a formData file, or as a base64 `format: byte` string."""
+
+    Fix: send the file as the whole body, as a formData file, or as a base64 `format: byte` string.
+    """
 
     severity = W
     message = "{operation}: binary string at {where} is nested in the body"
@@ -474,9 +557,14 @@ MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+(\s*;\s*[A-Za-z
 
 @register
 class MimeTypeNotValid(_PropRule):
-    """What it does: flags a malformed MIME type in consumes or produces.
+    """A malformed MIME type in `consumes` or `produces`.
+
+    What it does: flags a malformed MIME type in consumes or produces.
+
     Why it matters: the platform cannot pick a content type from it.
-    Fix: write `type/subtype`, e.g. application/json."""
+
+    Fix: write `type/subtype`, e.g. application/json.
+    """
 
     severity = W
     message = "{value!r} in {key} is not a valid MIME type"
@@ -492,9 +580,14 @@ class MimeTypeNotValid(_PropRule):
 
 @register
 class MissingEnumValuesDisplayName(_HolderRule):
-    """What it does: flags an x-ms-enum-values item without `displayName`.
+    """An x-ms-enum-values item without `displayName`.
+
+    What it does: flags an x-ms-enum-values item without `displayName`.
+
     Why it matters: the dropdown has nothing to show for the value.
-    Fix: add a displayName."""
+
+    Fix: add a displayName.
+    """
 
     keys = ("x-ms-enum-values",)
     category = "Properties"
@@ -509,9 +602,14 @@ class MissingEnumValuesDisplayName(_HolderRule):
 
 @register
 class MultipleOfMustBeGreaterThanZero(_HolderRule):
-    """What it does: flags `multipleOf` that is zero or negative.
+    """A `multipleOf` that is zero or negative.
+
+    What it does: flags `multipleOf` that is zero or negative.
+
     Why it matters: no number satisfies it, so every input fails validation.
-    Fix: use a positive number."""
+
+    Fix: use a positive number.
+    """
 
     keys = ("multipleOf",)
     category = "Properties"
@@ -526,9 +624,14 @@ class MultipleOfMustBeGreaterThanZero(_HolderRule):
 
 @register
 class OneOfPropertiesRequired(_PropRule):
-    """What it does: flags x-ms-dynamic-values with none of `operationId`, `builtInOperation`, `capability`.
+    """x-ms-dynamic-values without `operationId`, `builtInOperation` or `capability`.
+
+    What it does: flags x-ms-dynamic-values with none of `operationId`, `builtInOperation`, `capability`.
+
     Why it matters: the platform has nothing to call for the dropdown values.
-    Fix: add `operationId` (or builtInOperation / capability)."""
+
+    Fix: add `operationId` (or builtInOperation / capability).
+    """
 
     severity = W
     message = "x-ms-dynamic-values needs one of operationId, builtInOperation, capability"
@@ -542,9 +645,15 @@ class OneOfPropertiesRequired(_PropRule):
 
 @register
 class PropertyMustBeRequired(_PropRule):
-    """What it does: flags an internal request body property with a default that its parent does not list as required.
+    """An internal request body property with a default that is not required.
+
+    What it does: flags an internal request body property with a default that its parent does not list as
+    required.
+
     Why it matters: optional internal fields are dropped, so the default is never sent.
-    Fix: add the property to the parent's `required`."""
+
+    Fix: add the property to the parent's `required`.
+    """
 
     severity = W
     message = "{operation}: internal property {name!r} has a default but is not required"
@@ -564,9 +673,14 @@ class PropertyMustBeRequired(_PropRule):
 
 @register
 class RequiredPropertyDefinitionMissing(MicrosoftRule):
-    """What it does: flags a name in a schema's `required` that is not among its `properties`.
+    """A name in a schema's `required` that is not among its `properties`.
+
+    What it does: flags a name in a schema's `required` that is not among its `properties`.
+
     Why it matters: the requirement can never be met or shown in the designer.
-    Fix: add the property or remove the name from `required`."""
+
+    Fix: add the property or remove the name from `required`.
+    """
 
     category = "Properties"
     subject = "schema"
@@ -587,11 +701,17 @@ class RequiredPropertyDefinitionMissing(MicrosoftRule):
 
 @register
 class RequiredPropertyMissing(_PropRule):
-    """What it does: flags missing certification properties: info.description, info.contact, x-ms-connector-metadata, and `x-ms-summary` / `description` on visible operation parameters.
+    """A property certification requires is missing (info.description, contact, metadata, parameter text).
+
+    What it does: flags missing certification properties: info.description, info.contact,
+    x-ms-connector-metadata, and `x-ms-summary` / `description` on visible operation parameters.
+
     Why it matters: Microsoft's validator rejects a certification submission without them (errors in its CI
     logs). The parameter checks are warnings: the service applies them to new submissions only, and most
     accepted connectors still lack some parameter summaries.
-    Fix: add the missing property."""
+
+    Fix: add the missing property.
+    """
 
     severity = E
     certification = True
@@ -623,9 +743,14 @@ class RequiredPropertyMissing(_PropRule):
 
 @register
 class RequiredPropertyNotOnObject(MicrosoftRule):
-    """What it does: flags a `required` list on a schema whose type is not object.
+    """A `required` list on a schema whose type is not object.
+
+    What it does: flags a `required` list on a schema whose type is not object.
+
     Why it matters: only objects have properties to require; the list is ignored.
-    Fix: remove `required`, or make the schema an object."""
+
+    Fix: remove `required`, or make the schema an object.
+    """
 
     category = "Properties"
     subject = "schema"
@@ -642,9 +767,14 @@ class RequiredPropertyNotOnObject(MicrosoftRule):
 
 @register
 class RequiredReadOnlyPropertyNotAllowedAsInput(_PropRule):
-    """What it does: flags a request body property that is both readOnly and required.
+    """A request body property that is both readOnly and required.
+
+    What it does: flags a request body property that is both readOnly and required.
+
     Why it matters: users cannot fill a read-only field, yet the request needs it.
-    Fix: drop `readOnly` or remove it from `required`."""
+
+    Fix: drop `readOnly` or remove it from `required`.
+    """
 
     severity = W
     message = "{operation}: input property {name!r} is both readOnly and required"
@@ -673,9 +803,15 @@ def schemes(ctx: Any) -> Iterator[tuple[Any, tuple]]:
 
 @register
 class SchemeNotValid(_PropRule):
-    """What it does: flags a `schemes` entry other than http or https (ws/wss are reported by SchemeNotSupported).
+    """A `schemes` entry other than http or https.
+
+    What it does: flags a `schemes` entry other than http or https (ws/wss are reported by
+    SchemeNotSupported).
+
     Why it matters: the platform calls services over HTTP(S) only.
-    Fix: use `https`."""
+
+    Fix: use `https`.
+    """
 
     severity = E
     message = "scheme {value!r} is not valid; use https"
@@ -704,9 +840,14 @@ def security_schemes(ctx: Any) -> Iterator[tuple[str, Mapping]]:
 
 @register
 class SecuritySchemePropertyNotValid(_PropRule):
-    """What it does: flags a securityDefinitions entry with a key its type does not have (e.g. `flow` on apiKey).
+    """A securityDefinitions entry has a key its type does not take.
+
+    What it does: flags a securityDefinitions entry with a key its type does not have (e.g. `flow` on apiKey).
+
     Why it matters: the key is ignored, which usually means the scheme is not what the author intended.
-    Fix: remove the key or fix the `type`."""
+
+    Fix: remove the key or fix the `type`.
+    """
 
     severity = W
     message = "security scheme {name!r} ({type}) does not take {key!r}"
@@ -722,11 +863,17 @@ class SecuritySchemePropertyNotValid(_PropRule):
 
 @register
 class SecuritySchemePropertyRequired(_PropRule):
-    """What it does: flags a securityDefinitions entry missing a key its type needs (apiKey: name, in; oauth2: flow, scopes and the URLs of its flow).
+    """A securityDefinitions entry lacks a key its type needs.
+
+    What it does: flags a securityDefinitions entry missing a key its type needs (apiKey: name, in; oauth2:
+    flow, scopes and the URLs of its flow).
+
     Why it matters: without an apiKey's name or location the platform cannot authenticate calls (error). For
     oauth2 the platform takes its settings from apiProperties.json and accepted connectors lack `scopes`,
     so those are warnings.
-    Fix: add the missing key."""
+
+    Fix: add the missing key.
+    """
 
     severity = E
     message = "security scheme {name!r} ({type}) needs {key!r}"
@@ -744,9 +891,15 @@ class SecuritySchemePropertyRequired(_PropRule):
 
 @register
 class SpecificationVersionIncorrect(_PropRule):
-    """What it does: flags a `swagger` field that is missing or not the string "2.0" (the one finding about it; an OpenAPI 3 document is OpenApi3NotSupported).
+    """The `swagger` field is missing or not "2.0".
+
+    What it does: flags a `swagger` field that is missing or not the string "2.0" (the one finding about it;
+    an OpenAPI 3 document is OpenApi3NotSupported).
+
     Why it matters: the platform reads Swagger 2.0 only.
-    Fix: write `"swagger": "2.0"` (OpenAPI 3 documents must be converted)."""
+
+    Fix: write `"swagger": "2.0"` (OpenAPI 3 documents must be converted).
+    """
 
     severity = E
     message = "{problem}"
@@ -762,9 +915,14 @@ class SpecificationVersionIncorrect(_PropRule):
 
 @register
 class TagRedefined(_PropRule):
-    """What it does: flags a tag name defined twice in the root `tags` list.
+    """A tag defined twice in the root `tags` list.
+
+    What it does: flags a tag name defined twice in the root `tags` list.
+
     Why it matters: Swagger requires unique tag names; one description is lost.
-    Fix: merge the two entries."""
+
+    Fix: merge the two entries.
+    """
 
     severity = W
     message = "tag {name!r} is defined more than once"
@@ -784,9 +942,15 @@ URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?::\d+)?(?:[/?#]\S*)?$", re.IG
 
 @register
 class UrlNotValid(_PropRule):
-    """What it does: flags a URL field (contact, license, termsOfService, externalDocs, Website and Privacy policy metadata) that is not an absolute http(s) URL.
+    """A URL field (contact, license, terms, metadata) is not an absolute http(s) URL.
+
+    What it does: flags a URL field (contact, license, termsOfService, externalDocs, Website and Privacy
+    policy metadata) that is not an absolute http(s) URL.
+
     Why it matters: the links on the connector's page do not work.
-    Fix: write the full URL, starting with https://."""
+
+    Fix: write the full URL, starting with https://.
+    """
 
     severity = W
     message = "{field} {value!r} is not an absolute URL"
