@@ -195,6 +195,9 @@ def test_bad_fires_and_near_miss_does_not(code):
     _skip_without_tools(entry)
     bad = _findings(code, entry, "bad")
     assert bad, f"{source}: {code} did not fire on its bad fixture ({entry['bad'].get('why')})"
+    for finding in bad:  # one line of message each, and a position wherever there is a pointer
+        assert finding.message and "\n" not in finding.message, f"{code}: {finding.message!r}"
+        assert finding.line >= 1 or not finding.pointer, f"{code}: no line for {finding.pointer}"
     expect = entry["bad"].get("expect")
     if expect is not None:
         assert expect in [f.pointer for f in bad], f"{code}: no finding at {expect}: {[f.pointer for f in bad]}"
