@@ -1,6 +1,7 @@
 """The safety net for refactoring the validator: every finding `pbxconn validate` reports on the
 corpus sample, this repository's connectors, the published upstream connectors and the test
-fixtures (the BAD/GOOD packages of tests/validate, written out as folders), with certification
+fixtures (the rule fixtures' bad and near-miss packages and the BAD/GOOD tables left in
+tests/validate, written out as folders), with certification
 on and off, recorded in a snapshot and compared with a later run.
 
 A finding is compared by code, severity, file, line, column and pointer; messages are recorded
@@ -61,7 +62,23 @@ def write_fixtures(scratch: Path) -> list[str]:
             for source in pkg.files.values():
                 (folder / PurePath(source.label).name).write_bytes(source.data)
             written.append(folder.relative_to(scratch).as_posix())
+        for label, files in _rule_fixture_packages(module):
+            folder = scratch / "fixtures" / "rule_fixtures" / label
+            folder.mkdir(parents=True)
+            for name, data in files.items():
+                (folder / name).write_bytes(data)
+            written.append(folder.relative_to(scratch).as_posix())
     return sorted(written)
+
+
+def _rule_fixture_packages(module: Any) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """(label, files) of the bad and near-miss package of every rule (tests/validate/rule_fixtures)."""
+    fixtures = getattr(module, "FIXTURES", None)
+    if not isinstance(fixtures, dict):
+        return
+    for code, (_, entry) in sorted(fixtures.items()):
+        for variant in ("bad", "near_miss"):
+            yield f"{code}-{variant}", module._apply(module._base_files(entry.get("base", "sample")), entry[variant])
 
 
 def _test_modules() -> Iterator[tuple[str, Any]]:
