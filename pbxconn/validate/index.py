@@ -34,7 +34,6 @@ class Holder(NamedTuple):
 
     obj: Mapping[str, Any]
     pointer: tuple
-    label: str | None  # "parameter 'name'" (or "... items"); None for a schema
 
 
 class DynamicCall(NamedTuple):
@@ -53,10 +52,6 @@ class RefHolder(NamedTuple):
     link: Any
 
 
-HOLDER_KEYS = frozenset((
-    "type", "enum", "required", "default", "x-ms-enum-values", "collectionFormat", "uniqueItems", "multipleOf",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
-    "maxItems", "minProperties", "maxProperties", "pattern", "format"))
 DYNAMIC_KEYS = ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema",
                 "x-ms-dynamic-properties", "x-ms-dynamic-tree")
 _DYNAMIC_SET = frozenset(DYNAMIC_KEYS)
@@ -84,24 +79,13 @@ class Index:
             if not isinstance(param, dict) or param.get("in") == "body" or p.pointer in seen:
                 continue
             seen.add(p.pointer)
-            label = f"parameter {param.get('name')!r}"
-            out.append(Holder(param, p.pointer, label))
+            out.append(Holder(param, p.pointer))
             items, ptr, depth = param.get("items"), p.pointer + ("items",), 0
             while isinstance(items, dict) and depth < 20:
-                out.append(Holder(items, ptr, label + " items"))
+                out.append(Holder(items, ptr))
                 items, ptr, depth = items.get("items"), ptr + ("items",), depth + 1
-        out.extend([Holder(s.schema, s.pointer, None) for s in self.pkg.schemas if isinstance(s.schema, dict)])
+        out.extend([Holder(s.schema, s.pointer) for s in self.pkg.schemas if isinstance(s.schema, dict)])
         return out
-
-    @cached_property
-    def holders_by_key(self) -> dict[str, list[Holder]]:
-        """The holders containing each schema keyword, in holder order (one pass over all holders)."""
-        buckets: dict[str, list[Holder]] = {}
-        common = HOLDER_KEYS.intersection  # the keys of one holder, filtered at C speed
-        for entry in self.holders:
-            for key in common(entry[0]):
-                buckets.setdefault(key, []).append(entry)
-        return buckets
 
     @cached_property
     def keys(self) -> frozenset[str]:

@@ -113,11 +113,13 @@ class PolicyNode:
 class Rule:
     """Base class of every rule. Subclasses set the class variables and implement `check`.
 
-    Docstring sections (used for docs/rules.md, `pbxconn rules`, SARIF help):
-    What it does / Why it matters / Fix.
+    Docstring layout (used for docs/rules.md, `pbxconn rules`, SARIF help; checked by
+    tests/validate/test_rules_doc.py): a one-line summary stating the problem, then the paragraphs
+    "What it does: ...", "Why it matters: ..." and "Fix: ...", separated by blank lines; notes
+    may follow as further paragraphs.
     """
 
-    code: ClassVar[str]                    # Microsoft's code verbatim where one matches
+    code: ClassVar[str]                    # the class name: Microsoft's code verbatim where one matches
     category: ClassVar[str]                # one of CATEGORIES
     origin: ClassVar[str] = "microsoft"    # "microsoft" or "pbxconn"
     severity: ClassVar[Severity]
@@ -128,6 +130,13 @@ class Rule:
     # node whose object (op, param, response, schema) is a dict holding none of these keys, so
     # the engine hands it only the nodes that hold one. Empty: every node.
     needs: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A rule's code is its class name unless the class declares one (bases named with a leading
+        underscore have none)."""
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__ and not cls.__name__.startswith("_"):
+            cls.code = cls.__name__
 
     def check(self, node: Any, ctx: "Package") -> Iterator[Violation]:
         """Yield a Violation for each problem found in `node`."""

@@ -40,11 +40,11 @@ class InvalidJson(_ParseRule):
 
     What it does: reports the first syntax error (trailing or missing comma, control character
     in a string, NaN, empty file) with its line and column.
+
     Why it matters: Microsoft's pipeline and paconn reject the file; no other rule can check it.
+
     Fix: correct the JSON at the reported position.
     """
-
-    code = "InvalidJson"
 
 
 @register
@@ -52,11 +52,11 @@ class InvalidEncoding(_ParseRule):
     """A file of the package is not valid UTF-8.
 
     What it does: reports the first byte that is not UTF-8.
+
     Why it matters: connector files are read as UTF-8; other encodings garble or fail.
+
     Fix: save the file as UTF-8.
     """
-
-    code = "InvalidEncoding"
 
 
 @register
@@ -64,11 +64,11 @@ class BomPresent(_ParseRule):
     """A JSON file starts with a UTF-8 byte order mark.
 
     What it does: flags the three bytes EF BB BF at the start of a JSON file.
+
     Why it matters: paconn create/update crash reading such a file.
+
     Fix: save the file as UTF-8 without BOM.
     """
-
-    code = "BomPresent"
 
 
 @register
@@ -76,11 +76,11 @@ class DocumentNotObject(_ParseRule):
     """A JSON file of the package is valid JSON but not an object.
 
     What it does: flags a top-level array, string, number, boolean or null.
+
     Why it matters: every connector file is a JSON object; nothing else can be read.
+
     Fix: put the content in a top-level object.
     """
-
-    code = "DocumentNotObject"
 
 
 @register
@@ -89,11 +89,12 @@ class MissingFile(Rule):
 
     What it does: flags a folder without apiDefinition.swagger.json (error) or without
     apiProperties.json (warning).
+
     Why it matters: Microsoft's repository requires both; paconn needs the definition.
+
     Fix: add the file.
     """
 
-    code = "MissingFile"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -130,11 +131,13 @@ def swagger_validator() -> Any:
 
 @register
 class SchemaViolation(Rule):
-    """The swagger does not follow the Swagger 2.0 schema; an empty `responses` and a repeated `enum` value are warnings, since Microsoft accepts them.
+    """The swagger does not follow the Swagger 2.0 schema.
 
     What it does: checks apiDefinition.swagger.json against the Swagger 2.0 JSON schema (the one
     openapi-spec-validator uses) and reports each violation at its JSON pointer.
+
     Why it matters: Microsoft's validator rejects definitions that are not valid Swagger 2.0.
+
     Fix: correct the node named by the message.
 
     Where the specification, openapi-spec-validator and Microsoft disagree: two violations of the
@@ -146,7 +149,6 @@ class SchemaViolation(Rule):
     and the designer only shows the option twice.
     """
 
-    code = "SchemaViolation"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -286,13 +288,15 @@ def _top_schemas(ctx: Any) -> Iterator[tuple[dict, tuple]]:
 
 @register
 class InvalidSchemaObject(Rule):
-    """A parameter or response schema is not a valid JSON Schema (draft 4); `type: file` is accepted at the root of a response schema, as Swagger 2.0 and Microsoft allow (openapi-spec-validator does not).
+    """A parameter or response schema is not a valid JSON Schema (draft 4).
 
     What it does: checks each body parameter and response schema against the JSON Schema
     draft-04 meta-schema (unknown `type` such as "file" in a body, duplicate `enum` values...)
     and flags `required` names that no property (nor any allOf part) defines. A response schema
     whose root is `type: file` may hold only the keys the specification's file schema allows.
+
     Why it matters: openapi-spec-validator and Microsoft's validator reject such definitions.
+
     Fix: correct the schema keyword named by the message.
 
     Where the specification, openapi-spec-validator and Microsoft disagree: `type: file` at the
@@ -307,7 +311,6 @@ class InvalidSchemaObject(Rule):
     specification allows `file`, are not schemas and are checked by SchemaViolation.
     """
 
-    code = "InvalidSchemaObject"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -394,14 +397,15 @@ class InvalidDefault(Rule):
     What it does: checks each parameter default against the parameter's type, enum and limits,
     and each schema default (in parameter and response schemas) against its schema; null is
     only a valid default for a schema marked nullable.
+
     Why it matters: designers pre-fill the default; a default the API rejects breaks every
     flow that keeps it. openapi-spec-validator rejects such definitions. A warning, not an
     error: Microsoft accepted 8 of the 93 sample connectors with such defaults (strings for
     integers, nulls, values outside the enum), and most of them work.
+
     Fix: change the default or the type so they agree.
     """
 
-    code = "InvalidDefault"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.WARNING

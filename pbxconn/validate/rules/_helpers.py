@@ -1,5 +1,5 @@
 """What the rule modules share: JSON type tests, the schema walker, short readers of the package
-index (operations by id, dynamic-extension calls, keyword holders), and the rule bases
+index (operations by id, dynamic-extension calls, keys present), and the rule bases
 `MicrosoftRule`, `_OpRule` and `_HolderRule`.
 
 Not a rule module: the loader skips the modules whose name starts with `_`.
@@ -243,14 +243,9 @@ def dynamic_targets(ctx: Any) -> Iterator[tuple[str, Mapping, tuple, Any, Operat
 
 
 class MicrosoftRule(Rule):
-    """Base of the rules carrying Microsoft's published codes: the code is the class name."""
+    """Base of the rules carrying Microsoft's published codes."""
 
     origin = "microsoft"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if not cls.__name__.startswith("_"):
-            cls.code = cls.__name__
 
 
 class _OpRule(MicrosoftRule):
@@ -276,40 +271,17 @@ def _list_duplicates(items: list, resolve_item: Callable[[Any], Any]) -> Iterato
                 pairs[key] = i
 
 
-def keyword_holders(ctx: Any) -> list[Holder]:
-    """Every object that can carry schema keywords (type, enum, default, minimum, ...):
-    non-body parameters and their `items`, and every schema. (object, pointer, label or None
-    for a schema, see `holder_label`); each place once."""
-    return ctx.index.holders
-
-
-def holders_with(ctx: Any, key: str) -> list[Holder]:
-    """The keyword holders that contain `key` (buckets built in one pass over all holders)."""
-    return ctx.index.holders_by_key.get(key, [])
-
-
 def has_key(ctx: Any, key: str) -> bool:
     """Whether any parameter or schema of the package has `key` (a cheap test before walking for
     a rare keyword). Also answers "format=<value>", "x-ms-visibility=<value>" and "x-ms-dynamic-*"."""
     return key in ctx.index.keys
 
 
-def holder_label(label: str | None, ptr: tuple) -> str:
-    """A short human name of a keyword holder: its parameter name or its schema's place."""
-    return label if label is not None else schema_label(ptr)
-
-
-def schema_label(ptr: tuple) -> str:
-    """A short human name of a schema place: 'definitions/Call/properties/id'."""
-    text = "/".join(str(x) for x in ptr)
-    return f"schema {text}" if len(text) < 90 else f"schema ...{text[-80:]}"
-
-
 class _HolderRule(MicrosoftRule):
-    """A rule over the keyword holders containing one of `keys`; subclasses implement `test`."""
+    """A rule over the keyword holders containing one of `needs`, one holder per `check` (the
+    engine hands it only those holders, in holder order); subclasses implement `test`."""
 
-    subject = "package"
-    keys: tuple[str, ...] = ()
+    subject = "holder"
     # Optional cheap test "this holder certainly passes": rules whose keys almost every holder
     # has set it, so that most holders cost one call instead of a `test` generator.
     clean: Callable[[Mapping], bool] | None = None
@@ -317,19 +289,14 @@ class _HolderRule(MicrosoftRule):
     def test(self, obj: Mapping, ctx: Any) -> Iterator[tuple[dict, tuple]]:
         raise NotImplementedError
 
-    def check(self, node, ctx):
-        done: set[int] = set()
+    def check(self, node: Holder, ctx: Any) -> Iterator[Violation]:
+        obj = node.obj
         clean = self.clean
-        for key in self.keys:
-            for obj, ptr, label in holders_with(ctx, key):
-                if len(self.keys) > 1:
-                    if id(obj) in done:
-                        continue
-                    done.add(id(obj))
-                if clean is not None and clean(obj):
-                    continue
-                for args, sub in self.test(obj, ctx):
-                    yield Violation({"where": holder_label(label, ptr), **args}, ptr + sub)
+        if clean is not None and clean(obj):
+            return
+        ptr = node.pointer
+        for args, sub in self.test(obj, ctx):
+            yield Violation(args, ptr + sub)
 
 
 def _duplicates(values: list) -> list:

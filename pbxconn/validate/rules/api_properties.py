@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from pbxconn.core.findings import Severity
-from pbxconn.core.pointer import to_pointer
 from pbxconn.validate.rule import Rule, Violation, register
 from pbxconn.validate.rules._api_properties_shape import API_PROPERTIES, CAPABILITIES
 from pbxconn.validate.rules._shape import CONTAINERS, Issue, suggest, walk
@@ -38,8 +37,12 @@ def _hint(suggestion: str | None, word: Any) -> str:
     return f" (did you mean {suggestion!r}?)"
 
 
-def _where(path: tuple) -> str:
-    return to_pointer(path) or "/"
+def _member(path: tuple) -> str:
+    """The name of the member at `path`: its key, 'item N' in an array, 'the document' at the root."""
+    if not path:
+        return "the document"
+    last = path[-1]
+    return f"item {last}" if isinstance(last, int) else repr(last)
 
 
 def _top_level(path: tuple) -> bool:
@@ -58,17 +61,18 @@ class ApiPropertiesKeyUnknown(Rule):
     a warning deeper (Microsoft's own connectors carry extra members there, such as
     oAuthSettings.properties flags) and for a name that differs from a known one only in letter
     case (the service's Json.NET reader usually matches those regardless of case).
+
     Why it matters: the service reads the members it knows and drops the others. A misspelled
     `stackOwner`, `scriptOperations` or `connectionParameters` is silently lost: the script runs
     for every operation, the connection dialog asks for nothing.
+
     Fix: correct the name (the message suggests one), or remove the member.
     """
 
-    code = "ApiPropertiesKeyUnknown"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.ERROR
-    message = "{key!r} is not a member of {label} ({where}){hint}"
+    message = "{key!r} is not a member of {label}{hint}"
     subject = "package"
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
@@ -80,7 +84,7 @@ class ApiPropertiesKeyUnknown(Rule):
             case_only = bool(suggestion) and suggestion.lower() == key.lower()
             lenient = case_only or not _top_level(issue.path)
             yield Violation({"key": key, "label": issue.detail["label"] or "this object",
-                             "where": _where(issue.path[:-1]), "hint": _hint(suggestion, key)},
+                             "hint": _hint(suggestion, key)},
                             issue.path, file="properties", severity=Severity.WARNING if lenient else None)
 
 
@@ -94,13 +98,14 @@ class ApiPropertiesTypeInvalid(Rule):
     the other way round): the service cannot read the member at all. A warning when one scalar
     stands for another (`"tabIndex": "2"`, `"clearText": "false"`), which Json.NET converts.
     `uiDefinition: null` and boolean `hidden` / `required` are accepted: Microsoft deploys them.
+
     Why it matters: paconn sends `properties` to the service as they are; a connection
     parameter that is a string, or `capabilities` that is a single string, fails the upload or
     leaves the connector without that setting.
+
     Fix: write the member with the type named in the message.
     """
 
-    code = "ApiPropertiesTypeInvalid"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -112,13 +117,13 @@ class ApiPropertiesTypeInvalid(Rule):
         for issue in shape_issues(ctx):
             if issue.kind == "missing":
                 label = issue.detail["label"] or "this object"
-                yield Violation({"detail": f"{label} ({_where(issue.path[:-1])}) has no {issue.detail['key']!r}"},
+                yield Violation({"detail": f"{label} has no {issue.detail['key']!r}"},
                                 issue.path[:-1], file="properties")
             elif issue.kind == "wrong-type":
                 expected, actual = issue.detail["expected"], issue.detail["actual"]
                 container = actual in CONTAINERS or any(t in CONTAINERS for t in expected)
                 wanted = " or ".join(t for t in expected if t != "null")
-                yield Violation({"detail": f"{_where(issue.path)} must be {_article(wanted)}, not {actual}"},
+                yield Violation({"detail": f"{_member(issue.path)} must be {_article(wanted)}, not {actual}"},
                                 issue.path, file="properties", severity=None if container else Severity.WARNING)
 
 
@@ -135,16 +140,17 @@ class ApiPropertiesValueNotAllowed(Rule):
     additional parameter, and `identityProvider` (near misses of oauth2, oauth2generic, aad,
     aadcertificate, facebook only: the portal offers other providers). Letter-case variants are
     accepted where the service accepts them.
+
     Why it matters: an unknown redirect mode or identity provider breaks sign-in when the
     connection is created; a flag that is neither true nor false is read as false.
+
     Fix: use one of the values the message lists.
     """
 
-    code = "ApiPropertiesValueNotAllowed"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.WARNING
-    message = "{label} {value!r} at {where} is not one of {allowed}{hint}"
+    message = "{label} {value!r} is not one of {allowed}{hint}"
     subject = "package"
 
     def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
@@ -152,7 +158,7 @@ class ApiPropertiesValueNotAllowed(Rule):
         for issue in shape_issues(ctx):
             if issue.kind == "not-allowed":
                 detail = issue.detail
-                yield Violation({"label": detail["label"], "value": detail["value"], "where": _where(issue.path),
+                yield Violation({"label": detail["label"], "value": detail["value"],
                                  "allowed": ", ".join(map(str, detail["allowed"])),
                                  "hint": _hint(detail["suggestion"], detail["value"])},
                                 issue.path, file="properties")
@@ -165,12 +171,13 @@ class CapabilityUnknown(Rule):
     What it does: checks each entry of `capabilities` against actions, triggers (Microsoft's
     schema examples), cloud and gateway (paconn's documentation: "cloud only, on-prem gateway"),
     with the value most likely meant.
+
     Why it matters: capabilities tell the designer what the connector offers; an unknown or
     misspelled one (`Actions`, `trigger`) is ignored.
+
     Fix: use the documented value, in lower case; most custom connectors need an empty list.
     """
 
-    code = "CapabilityUnknown"
     category = "Structure"
     origin = "pbxconn"
     severity = Severity.WARNING

@@ -11,14 +11,20 @@ W = Severity.WARNING
 
 @register
 class ArrayHasNoItems(_HolderRule):
-    """What it does: flags `type: array` without `items` (schemas and non-body parameters).
-    Why it matters: the designer cannot show or build the array's elements; Swagger requires `items` on array parameters.
-    Fix: add an `items` schema."""
+    """An array schema or parameter without `items`.
 
-    keys = ("type",)
+    What it does: flags `type: array` without `items` (schemas and non-body parameters).
+
+    Why it matters: the designer cannot show or build the array's elements; Swagger requires `items` on array
+    parameters.
+
+    Fix: add an `items` schema.
+    """
+
+    needs = ("type",)
     category = "Arrays"
     severity = W
-    message = "{where}: array has no items"
+    message = "array has no items"
 
     @staticmethod
     def clean(obj):
@@ -31,14 +37,19 @@ class ArrayHasNoItems(_HolderRule):
 
 @register
 class RequiredPropertyArrayEmpty(_HolderRule):
-    """What it does: flags an empty `required: []` in a schema.
-    Why it matters: Swagger's schema requires at least one entry; an empty list says nothing.
-    Fix: remove `required`."""
+    """A schema with an empty `required: []` list.
 
-    keys = ("required",)
+    What it does: flags an empty `required: []` in a schema.
+
+    Why it matters: Swagger's schema requires at least one entry; an empty list says nothing.
+
+    Fix: remove `required`.
+    """
+
+    needs = ("required",)
     category = "Arrays"
     severity = W
-    message = "{where}: required is an empty array"
+    message = "required is an empty array"
 
     def test(self, obj, ctx):
         if obj.get("required") == []:
@@ -47,18 +58,23 @@ class RequiredPropertyArrayEmpty(_HolderRule):
 
 @register
 class SchemesArrayEmpty(MicrosoftRule):
-    """What it does: flags `schemes: []` at the document root or on an operation.
+    """An empty `schemes: []` on the document or an operation.
+
+    What it does: flags `schemes: []` at the document root or on an operation.
+
     Why it matters: an empty list leaves no scheme to call the service with.
-    Fix: list `https` (or remove the key)."""
+
+    Fix: list `https` (or remove the key).
+    """
 
     category = "Arrays"
     subject = "package"
     severity = W
-    message = "schemes is an empty array at {where}"
+    message = "schemes is an empty array"
 
     def check(self, node, ctx):
         if doc(ctx).get("schemes") == []:
-            yield Violation({"where": "the document root"}, ("schemes",))
+            yield Violation({}, ("schemes",))
         for op in getattr(ctx, "operations", None) or ():
             if isinstance(op.op, dict) and op.op.get("schemes") == []:
-                yield Violation({"where": f"{op.method.upper()} {op.path}"}, op.pointer + ("schemes",))
+                yield Violation({}, op.pointer + ("schemes",))

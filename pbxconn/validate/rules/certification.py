@@ -48,7 +48,6 @@ class IconBrandColorMissing(Rule):
     Fix: add `"iconBrandColor": "#rrggbb"` with the background colour of the icon.
     """
 
-    code = "IconBrandColorMissing"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -74,7 +73,6 @@ class IconBrandColorNotHex(Rule):
     Fix: write the colour as `#` followed by six hex digits, e.g. `#31ab3d`.
     """
 
-    code = "IconBrandColorNotHex"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -103,7 +101,6 @@ class IconBrandColorDefault(Rule):
     Fix: use the brand's own colour, the same as the icon background.
     """
 
-    code = "IconBrandColorDefault"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -132,7 +129,6 @@ class PublisherMissing(Rule):
     Fix: add `"publisher": "<company name>"` inside `properties`.
     """
 
-    code = "PublisherMissing"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -168,7 +164,6 @@ class StackOwnerMissing(PublisherMissing):
     Fix: add `"stackOwner": "<owner of the service>"` inside `properties`.
     """
 
-    code = "StackOwnerMissing"
     message = "apiProperties.json has no properties.stackOwner{hint}"
     field = "stackOwner"
 
@@ -186,7 +181,6 @@ class ReadmeMissing(Rule):
     Operations, Obtaining Credentials, Getting Started, Known Issues and Limitations).
     """
 
-    code = "ReadmeMissing"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -214,7 +208,6 @@ class IconImageInvalid(Rule):
     Fix: export the logo as a 230 x 230 PNG on the brand colour background.
     """
 
-    code = "IconImageInvalid"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -316,7 +309,6 @@ class SwaggerFileTooLarge(Rule):
     Fix: split the connector, or move repeated schemas into `definitions` and reference them.
     """
 
-    code = "SwaggerFileTooLarge"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -343,7 +335,6 @@ class HostNotProduction(Rule):
     Fix: set `host` to the production host name.
     """
 
-    code = "HostNotProduction"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -375,7 +366,6 @@ class SummaryEqualsDescription(Rule):
     Fix: write a description sentence that says what the operation returns or changes.
     """
 
-    code = "SummaryEqualsDescription"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -408,7 +398,6 @@ class ParameterSummaryTooLong(Rule):
     Fix: shorten the label and move detail into `description`.
     """
 
-    code = "ParameterSummaryTooLong"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -440,7 +429,6 @@ class OperationIdNotPascalCase(Rule):
     connectors: only do it for new operations).
     """
 
-    code = "OperationIdNotPascalCase"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.INFO
@@ -469,7 +457,6 @@ class OperationSummaryMissing(Rule):
     Fix: add a short sentence-case summary (at most 80 characters, no `/\\<>*%&?`).
     """
 
-    code = "OperationSummaryMissing"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -499,7 +486,6 @@ class OperationDescriptionMissing(OperationSummaryMissing):
     Fix: add one or two full sentences saying what the operation does and returns.
     """
 
-    code = "OperationDescriptionMissing"
     field = "description"
 
 
@@ -515,7 +501,6 @@ class ContactIncomplete(Rule):
     Fix: add the missing field(s) to `info.contact`.
     """
 
-    code = "ContactIncomplete"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING

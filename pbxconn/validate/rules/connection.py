@@ -79,7 +79,6 @@ class ConnectionParameterMissingForSecurity(Rule):
     remove the security definition the connector does not use.
     """
 
-    code = "ConnectionParameterMissingForSecurity"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -118,7 +117,6 @@ class SecurityDefinitionMissingForOAuth(Rule):
     requirement), or drop the OAuth connection parameter.
     """
 
-    code = "SecurityDefinitionMissingForOAuth"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -153,7 +151,6 @@ class SettingsFileMissing(Rule):
     Fix: correct the path or add the file.
     """
 
-    code = "SettingsFileMissing"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -201,7 +198,6 @@ class SettingsEnvironmentNotGuid(Rule):
     Fix: use the environment's GUID (shown by `paconn create` or the Power Platform admin center).
     """
 
-    code = "SettingsEnvironmentNotGuid"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.ERROR

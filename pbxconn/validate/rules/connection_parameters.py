@@ -103,13 +103,14 @@ class ConnectionParameterTypeUnknown(Rule):
     included) against string, securestring, int, bool, gatewaySetting and oauthSetting, and
     reports a plain parameter without a type. A letter-case variant (`oauthsetting`) is a
     warning: it is probably read, but Microsoft's apiProperties validator compares exactly.
+
     Why it matters: the type decides what the connection dialog asks for and how the value is
     stored (a securestring is never shown again); an unknown type fails the upload of the
     connector or leaves the connection without its credential.
+
     Fix: use one of the six types, spelled as listed.
     """
 
-    code = "ConnectionParameterTypeUnknown"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -144,13 +145,14 @@ class ConnectionParameterTextMissing(Rule):
     bool (hidden ones, such as `token:TenantId`, are exempt) without `uiDefinition.displayName`
     or `uiDefinition.description`, and a connection parameter set (or the set picker) without
     them.
+
     Why it matters: the connection dialog labels the field with the display name and explains it
     with the description; without them users see the raw parameter name and no help. Microsoft's
     apiProperties validator reports a missing or invalid description as a critical problem.
+
     Fix: add `"uiDefinition": {"displayName": "...", "description": "..."}`.
     """
 
-    code = "ConnectionParameterTextMissing"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -191,13 +193,14 @@ class ConnectionParameterTextNotEnglish(Rule):
     What it does: looks for letters outside ASCII in the displayName, description and tooltip of
     every connection parameter, in the texts of their allowed values and in the texts of
     connection parameter sets.
+
     Why it matters: certified connectors are written in English and Microsoft localises them;
     the certification review rejects other languages (the same rule as ValueMustBeInEnglish for
     the swagger).
+
     Fix: write the text in English.
     """
 
-    code = "ConnectionParameterTextNotEnglish"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -218,14 +221,15 @@ class ConnectionParameterTextTooLong(Rule):
     """A connection parameter's display name is longer than 80 characters.
 
     What it does: measures the displayName of every connection parameter and parameter set.
+
     Why it matters: Microsoft publishes no limit for connection-dialog texts; the display name
     is the field's label, like a parameter summary, which the certification guidance keeps to
     80 characters. Longer labels are cut off in the dialog. (Descriptions and tooltips have no
     published limit and are not measured.)
+
     Fix: shorten the label and move the detail into the description or tooltip.
     """
 
-    code = "ConnectionParameterTextTooLong"
     category = "Connection"
     origin = "pbxconn"
     severity = Severity.WARNING

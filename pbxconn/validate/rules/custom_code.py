@@ -223,7 +223,7 @@ def _syntax(text: str, line: int, column: int, severity: Severity | None, note: 
 
 @register
 class ScriptSyntaxError(Rule):
-    """Flags C# that does not parse, as tree-sitter's grammar and Mono's C# parser agree.
+    """script.csx holds C# that does not parse (tree-sitter's grammar and Mono's parser agree).
 
     What it does: parses script.csx with tree-sitter's C# grammar; when that reports errors (and
     only then, so scripts that parse cost nothing more), asks Mono's compiler (`mcs --parse`,
@@ -247,7 +247,6 @@ class ScriptSyntaxError(Rule):
     errors elsewhere in such a script still confirm.
     """
 
-    code = "ScriptSyntaxError"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -264,7 +263,7 @@ class ScriptSyntaxError(Rule):
 
 @register
 class ScriptClassMissing(Rule):
-    """Flags a script without a top-level `class Script : ScriptBase`.
+    """A script without a top-level `class Script : ScriptBase`.
 
     What it does: looks for a top-level class named `Script` that derives from `ScriptBase`.
 
@@ -277,7 +276,6 @@ class ScriptClassMissing(Rule):
     three published connectors use it, so the platform evidently accepts it.
     """
 
-    code = "ScriptClassMissing"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -301,7 +299,7 @@ class ScriptClassMissing(Rule):
 
 @register
 class ScriptClassNotUnique(Rule):
-    """Flags more than one top-level class deriving from ScriptBase.
+    """A script with more than one top-level class deriving from ScriptBase.
 
     What it does: counts the top-level classes whose base list names `ScriptBase`.
 
@@ -311,7 +309,6 @@ class ScriptClassNotUnique(Rule):
     Fix: keep one `Script : ScriptBase` class and turn the others into helpers.
     """
 
-    code = "ScriptClassNotUnique"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -329,7 +326,7 @@ class ScriptClassNotUnique(Rule):
 
 @register
 class ScriptExecuteAsyncMissing(Rule):
-    """Flags a `Script` class that does not override `ExecuteAsync`.
+    """A `Script` class that does not override `ExecuteAsync`.
 
     What it does: looks for `override ... ExecuteAsync(` among the members of class Script.
 
@@ -339,7 +336,6 @@ class ScriptExecuteAsyncMissing(Rule):
     Fix: add `public override async Task<HttpResponseMessage> ExecuteAsync()`.
     """
 
-    code = "ScriptExecuteAsyncMissing"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -355,7 +351,7 @@ class ScriptExecuteAsyncMissing(Rule):
 
 @register
 class ScriptNamespaceNotSupported(Rule):
-    """Flags a `using` directive for a namespace outside the supported list.
+    """A `using` directive for a namespace outside the supported list.
 
     What it does: compares each `using` namespace with the 26 namespaces Microsoft lists as
     supported for custom code (plus the host's own namespace).
@@ -366,7 +362,6 @@ class ScriptNamespaceNotSupported(Rule):
     Fix: use only the supported namespaces (System, System.Net.Http, Newtonsoft.Json.Linq, ...).
     """
 
-    code = "ScriptNamespaceNotSupported"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -383,7 +378,7 @@ class ScriptNamespaceNotSupported(Rule):
 
 @register
 class ScriptHttpClientCreated(Rule):
-    """Flags `new HttpClient(...)` in a script.
+    """A script creates its own HttpClient (`new HttpClient(...)`).
 
     What it does: finds object creations of `HttpClient` (also `System.Net.Http.HttpClient`).
 
@@ -394,7 +389,6 @@ class ScriptHttpClientCreated(Rule):
     Fix: send with `await this.Context.SendAsync(request, this.CancellationToken)`.
     """
 
-    code = "ScriptHttpClientCreated"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -410,7 +404,7 @@ class ScriptHttpClientCreated(Rule):
 
 @register
 class ScriptTooLarge(Rule):
-    """Flags a script of 1 MB or more.
+    """A script of 1 MB or more.
 
     What it does: measures script.csx in bytes.
 
@@ -419,7 +413,6 @@ class ScriptTooLarge(Rule):
     Fix: move data out of the script, remove dead code.
     """
 
-    code = "ScriptTooLarge"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -437,7 +430,7 @@ class ScriptTooLarge(Rule):
 
 @register
 class ScriptOperationIdUnknown(Rule):
-    """Flags an operationId compared with `Context.OperationId` that the swagger does not define.
+    """The script compares `Context.OperationId` with an operationId the swagger does not define.
 
     What it does: collects string literals compared with `Context.OperationId` (`==`, `!=`,
     `Equals`, `switch` cases, also through a local copy) and looks them up in the swagger.
@@ -451,7 +444,6 @@ class ScriptOperationIdUnknown(Rule):
     Fix: use the operationId exactly as the swagger spells it, or remove the dead branch.
     """
 
-    code = "ScriptOperationIdUnknown"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -472,7 +464,7 @@ class ScriptOperationIdUnknown(Rule):
 
 @register
 class ScriptOperationNotRouted(Rule):
-    """Flags an operation the script handles but apiProperties `scriptOperations` does not route to it.
+    """The script handles an operation that apiProperties `scriptOperations` does not route to it.
 
     What it does: when `scriptOperations` lists operations, checks that every operationId the
     script compares with `Context.OperationId` (and the swagger defines) is listed.
@@ -484,7 +476,6 @@ class ScriptOperationNotRouted(Rule):
     the branch.
     """
 
-    code = "ScriptOperationNotRouted"
     category = "CustomCode"
     origin = "pbxconn"
     severity = Severity.WARNING

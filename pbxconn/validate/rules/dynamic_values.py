@@ -20,9 +20,14 @@ _OPS = "Operations"
 
 @register
 class DynamicExtensionDefinitionNotAllowedInParameter(MicrosoftRule):
-    """What it does: flags an x-ms-dynamic-* extension written on a body parameter object.
+    """An x-ms-dynamic-* extension on a body parameter instead of its schema.
+
+    What it does: flags an x-ms-dynamic-* extension written on a body parameter object.
+
     Why it matters: on a body parameter the platform reads dynamic extensions from its `schema` only.
-    Fix: move the extension into the parameter's `schema`."""
+
+    Fix: move the extension into the parameter's `schema`.
+    """
 
     category = "Operations"
     subject = "parameter"
@@ -73,9 +78,16 @@ def _holder(ctx: Any, ptr: tuple) -> Any:
 
 @register
 class DynamicListExtensionRequiredForNonParameterReferences(_NonParameterReference):
-    """What it does: flags x-ms-dynamic-values that refers to a property inside a parameter (a path such as `body/id`) with no x-ms-dynamic-list beside it.
-    Why it matters: x-ms-dynamic-values can only name whole parameters; newer designers need x-ms-dynamic-list to resolve the path.
-    Fix: add an equivalent x-ms-dynamic-list using `parameterReference`."""
+    """x-ms-dynamic-values refers to a property inside a parameter but has no x-ms-dynamic-list beside it.
+
+    What it does: flags x-ms-dynamic-values that refers to a property inside a parameter (a path such as
+    `body/id`) with no x-ms-dynamic-list beside it.
+
+    Why it matters: x-ms-dynamic-values can only name whole parameters; newer designers need x-ms-dynamic-list
+    to resolve the path.
+
+    Fix: add an equivalent x-ms-dynamic-list using `parameterReference`.
+    """
 
     source = "x-ms-dynamic-values"
     needed = "x-ms-dynamic-list"
@@ -84,9 +96,15 @@ class DynamicListExtensionRequiredForNonParameterReferences(_NonParameterReferen
 
 @register
 class DynamicPropertiesExtensionRequiredForNonParameterReferences(_NonParameterReference):
-    """What it does: flags x-ms-dynamic-schema that refers to a property inside a parameter with no x-ms-dynamic-properties beside it.
+    """x-ms-dynamic-schema refers to a property inside a parameter but has no x-ms-dynamic-properties.
+
+    What it does: flags x-ms-dynamic-schema that refers to a property inside a parameter with no
+    x-ms-dynamic-properties beside it.
+
     Why it matters: x-ms-dynamic-schema can only name whole parameters.
-    Fix: add an equivalent x-ms-dynamic-properties using `parameterReference`."""
+
+    Fix: add an equivalent x-ms-dynamic-properties using `parameterReference`.
+    """
 
     source = "x-ms-dynamic-schema"
     needed = "x-ms-dynamic-properties"
@@ -103,9 +121,15 @@ def _strip_properties(path: str) -> str | None:
 
 @register
 class DynamicPropertiesExtensionRequiredForPropertiesValuePath(MicrosoftRule):
-    """What it does: flags x-ms-dynamic-schema whose `value-path` ends at a `properties` node, with no x-ms-dynamic-properties.
+    """x-ms-dynamic-schema's `value-path` ends at `properties` but has no x-ms-dynamic-properties.
+
+    What it does: flags x-ms-dynamic-schema whose `value-path` ends at a `properties` node, with no
+    x-ms-dynamic-properties.
+
     Why it matters: the platform needs x-ms-dynamic-properties pointing at the schema object itself.
-    Fix: add x-ms-dynamic-properties with `itemValuePath` = value-path minus `/properties`."""
+
+    Fix: add x-ms-dynamic-properties with `itemValuePath` = value-path minus `/properties`.
+    """
 
     category = "Operations"
     subject = "package"
@@ -123,9 +147,15 @@ class DynamicPropertiesExtensionRequiredForPropertiesValuePath(MicrosoftRule):
 
 @register
 class DynamicPropertiesItemValuePathMismatch(MicrosoftRule):
-    """What it does: flags x-ms-dynamic-properties whose `itemValuePath` is not the x-ms-dynamic-schema value-path minus its trailing `properties`.
+    """x-ms-dynamic-properties' `itemValuePath` does not match the x-ms-dynamic-schema value-path.
+
+    What it does: flags x-ms-dynamic-properties whose `itemValuePath` is not the x-ms-dynamic-schema
+    value-path minus its trailing `properties`.
+
     Why it matters: the two extensions must describe the same schema or old and new designers disagree.
-    Fix: make `itemValuePath` equal the value-path without `/properties`."""
+
+    Fix: make `itemValuePath` equal the value-path without `/properties`.
+    """
 
     category = "Operations"
     subject = "package"
@@ -147,21 +177,27 @@ class DynamicPropertiesItemValuePathMismatch(MicrosoftRule):
 
 @register
 class DynamicTreeExtensionMissing(MicrosoftRule):
-    """What it does: flags x-ms-dynamic-values with `capability: file-picker` when no x-ms-dynamic-tree sits beside it.
+    """A file picker (x-ms-dynamic-values `capability: file-picker`) without x-ms-dynamic-tree.
+
+    What it does: flags x-ms-dynamic-values with `capability: file-picker` when no x-ms-dynamic-tree sits
+    beside it.
+
     Why it matters: newer designers render file pickers only from x-ms-dynamic-tree.
-    Fix: add an x-ms-dynamic-tree with `open` (and `browse`)."""
+
+    Fix: add an x-ms-dynamic-tree with `open` (and `browse`).
+    """
 
     category = "Operations"
     subject = "package"
     severity = W
-    message = "file picker at {where} has no x-ms-dynamic-tree"
+    message = "file picker has no x-ms-dynamic-tree beside it"
 
     def check(self, node, ctx):
         for ext, value, ptr, _ in dynamic_calls(ctx):
             if ext == "x-ms-dynamic-values" and value.get("capability") == "file-picker":
                 holder = as_dict(_holder(ctx, ptr))
                 if "x-ms-dynamic-tree" not in holder:
-                    yield Violation({"where": "/".join(map(str, ptr[:-1]))}, ptr)
+                    yield Violation({}, ptr)
 
 
 def _success_schema(ctx: Any, target: OperationNode) -> Any:
@@ -248,9 +284,15 @@ def _invoked(ctx: Any) -> Iterator[tuple[str, tuple, str, str]]:
 
 @register
 class InvokedOperationShouldProduceArray(MicrosoftRule):
-    """What it does: flags a dynamic call whose collection path leads to a non-array in the called operation's success response.
+    """A dynamic call's collection path is not an array in the called operation's response.
+
+    What it does: flags a dynamic call whose collection path leads to a non-array in the called operation's
+    success response.
+
     Why it matters: the dropdown stays empty at run time.
-    Fix: point `value-collection`/`itemsPath` at an array, or fix the called operation's response schema."""
+
+    Fix: point `value-collection`/`itemsPath` at an array, or fix the called operation's response schema.
+    """
 
     category = "Operations"
     subject = "package"
@@ -265,9 +307,15 @@ class InvokedOperationShouldProduceArray(MicrosoftRule):
 
 @register
 class InvokedOperationShouldProduceProperty(MicrosoftRule):
-    """What it does: flags a dynamic call that reads a property the called operation's success response schema does not declare.
+    """A dynamic call reads a property the called operation's response does not declare.
+
+    What it does: flags a dynamic call that reads a property the called operation's success response schema
+    does not declare.
+
     Why it matters: values, titles or schemas come back empty at run time.
-    Fix: correct the path or declare the property in the called operation's response."""
+
+    Fix: correct the path or declare the property in the called operation's response.
+    """
 
     category = "Operations"
     subject = "package"
@@ -282,9 +330,15 @@ class InvokedOperationShouldProduceProperty(MicrosoftRule):
 
 @register
 class OperationMissingRequiredProperty(MicrosoftRule):
-    """What it does: flags a dynamic call that does not pass a required parameter (without default) of the called operation.
+    """A dynamic call does not pass a required parameter of the called operation.
+
+    What it does: flags a dynamic call that does not pass a required parameter (without default) of the called
+    operation.
+
     Why it matters: the lookup request is rejected and the dropdown or schema stays empty.
-    Fix: add the parameter to the extension's `parameters`."""
+
+    Fix: add the parameter to the extension's `parameters`.
+    """
 
     category = "Operations"
     subject = "package"
@@ -307,9 +361,14 @@ class OperationMissingRequiredProperty(MicrosoftRule):
 
 @register
 class OperationParameterNameNotFound(MicrosoftRule):
-    """What it does: flags a dynamic call passing a parameter the called operation does not have.
+    """A dynamic call passes a parameter the called operation does not have.
+
+    What it does: flags a dynamic call passing a parameter the called operation does not have.
+
     Why it matters: the value is dropped and the lookup may fail.
-    Fix: use the called operation's parameter names."""
+
+    Fix: use the called operation's parameter names.
+    """
 
     category = "Operations"
     subject = "package"
@@ -348,9 +407,15 @@ def _reference_pairs(ctx: Any) -> Iterator[tuple[tuple, Mapping, Mapping, str, A
 
 @register
 class OperationParameterRequiredMismatch(MicrosoftRule):
-    """What it does: flags a dynamic call feeding a required parameter of the called operation from an optional parameter.
+    """A dynamic call feeds a required parameter of the called operation from an optional one.
+
+    What it does: flags a dynamic call feeding a required parameter of the called operation from an optional
+    parameter.
+
     Why it matters: when the user leaves the optional field empty the lookup fails.
-    Fix: make the source parameter required, or pass a static value."""
+
+    Fix: make the source parameter required, or pass a static value.
+    """
 
     category = "Operations"
     subject = "package"
@@ -365,9 +430,14 @@ class OperationParameterRequiredMismatch(MicrosoftRule):
 
 @register
 class OperationParameterTypeMismatch(MicrosoftRule):
-    """What it does: flags a dynamic call feeding a parameter from a parameter of another type.
+    """A dynamic call feeds a parameter from a parameter of another type.
+
+    What it does: flags a dynamic call feeding a parameter from a parameter of another type.
+
     Why it matters: the value is converted or rejected at run time.
-    Fix: align the two parameters' types."""
+
+    Fix: align the two parameters' types.
+    """
 
     category = "Operations"
     subject = "package"
@@ -384,9 +454,15 @@ class OperationParameterTypeMismatch(MicrosoftRule):
 
 @register
 class OperationParameterStaticTypeMismatch(MicrosoftRule):
-    """What it does: flags a static value in a dynamic call whose JSON type differs from the called parameter's type.
+    """A static value in a dynamic call does not match the called parameter's type.
+
+    What it does: flags a static value in a dynamic call whose JSON type differs from the called parameter's
+    type.
+
     Why it matters: the lookup request is built with a value of the wrong type.
-    Fix: write the value with the parameter's type (e.g. 10, not "10")."""
+
+    Fix: write the value with the parameter's type (e.g. 10, not "10").
+    """
 
     category = "Operations"
     subject = "package"
@@ -419,9 +495,14 @@ def _find_key(value: Any, key: str, ptr: tuple) -> Iterator[tuple]:
 
 @register
 class SelectedItemValuePathNotAllowedInThisPosition(MicrosoftRule):
-    """What it does: flags `selectedItemValuePath` in an x-ms-dynamic-tree outside its `browse` part.
+    """`selectedItemValuePath` in an x-ms-dynamic-tree outside its `browse` part.
+
+    What it does: flags `selectedItemValuePath` in an x-ms-dynamic-tree outside its `browse` part.
+
     Why it matters: only browsing has a selected item to read from.
-    Fix: move it under `browse.parameters`."""
+
+    Fix: move it under `browse.parameters`.
+    """
 
     category = "Operations"
     subject = "package"

@@ -11,6 +11,7 @@ from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Rule, Violation, register
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pbxconn.validate.index import ExtensionSite
     from pbxconn.validate.package import Package
 
 # Where an extension may stand. Kinds: root, info, path (path item), operation, parameter,
@@ -139,21 +140,20 @@ class ExtensionNameMisspelled(Rule):
     Fix: rename the key to the suggested extension.
     """
 
-    code = "ExtensionNameMisspelled"
     category = "Extensions"
     origin = "pbxconn"
     severity = Severity.WARNING
     message = "unknown extension {name!r}; did you mean {suggestion!r}?"
-    subject = "package"
+    subject = "extension"
 
-    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+    def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per misspelled extension key."""
-        for _, at, key, _ in ctx.index.extensions:
-            if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS:
-                continue
-            suggestion = suggest_extension(key)
-            if suggestion:
-                yield Violation(args={"name": key, "suggestion": suggestion}, pointer=at + (key,))
+        key = node.key
+        if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS:
+            return
+        suggestion = suggest_extension(key)
+        if suggestion:
+            yield Violation(args={"name": key, "suggestion": suggestion}, pointer=node.at + (key,))
 
 
 @register
@@ -169,19 +169,18 @@ class ExtensionNameUnknown(Rule):
     Fix: remove the key, or use the Power Platform extension that does what was intended.
     """
 
-    code = "ExtensionNameUnknown"
     category = "Extensions"
     origin = "pbxconn"
     severity = Severity.INFO
     message = "extension {name!r} is not a Power Platform extension and is ignored"
-    subject = "package"
+    subject = "extension"
 
-    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+    def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per unknown extension key."""
-        for _, at, key, _ in ctx.index.extensions:
-            if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS or suggest_extension(key):
-                continue
-            yield Violation(args={"name": key}, pointer=at + (key,))
+        key = node.key
+        if key in KNOWN_EXTENSIONS or key in AUTOREST_EXTENSIONS or suggest_extension(key):
+            return
+        yield Violation(args={"name": key}, pointer=node.at + (key,))
 
 
 @register
@@ -198,20 +197,19 @@ class ExtensionNotSupported(Rule):
     Fix: remove them, or use the named Power Platform extension.
     """
 
-    code = "ExtensionNotSupported"
     category = "Extensions"
     origin = "pbxconn"
     severity = Severity.INFO
     message = "{name!r} is an AutoRest extension that Power Platform ignores{hint}"
-    subject = "package"
+    subject = "extension"
 
-    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+    def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per AutoRest extension key."""
-        for _, at, key, _ in ctx.index.extensions:
-            if key in AUTOREST_EXTENSIONS:
-                instead = AUTOREST_EXTENSIONS[key]
-                yield Violation(args={"name": key, "hint": f"; use {instead!r}" if instead else ""},
-                                pointer=at + (key,))
+        key = node.key
+        if key in AUTOREST_EXTENSIONS:
+            instead = AUTOREST_EXTENSIONS[key]
+            yield Violation(args={"name": key, "hint": f"; use {instead!r}" if instead else ""},
+                            pointer=node.at + (key,))
 
 
 _KIND_LABEL = {"root": "the document root", "info": "info", "path": "a path item", "operation": "an operation",
@@ -233,21 +231,20 @@ class ExtensionMisplaced(Rule):
     Fix: move the key to the object the message names.
     """
 
-    code = "ExtensionMisplaced"
     category = "Extensions"
     origin = "pbxconn"
     severity = Severity.WARNING
-    message = "{name!r} has no effect on {where}; it belongs on {allowed}"
-    subject = "package"
+    message = "{name!r} has no effect on {kind}; it belongs on {allowed}"
+    subject = "extension"
 
-    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+    def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per known extension on the wrong kind of object."""
-        for kind, at, key, _ in ctx.index.extensions:
-            allowed = KNOWN_EXTENSIONS.get(key)
-            if allowed is None or kind in allowed:
-                continue
-            labels = " or ".join(_KIND_LABEL[k] for k in sorted(allowed))
-            yield Violation(args={"name": key, "where": _KIND_LABEL[kind], "allowed": labels}, pointer=at + (key,))
+        kind, at, key, _ = node
+        allowed = KNOWN_EXTENSIONS.get(key)
+        if allowed is None or kind in allowed:
+            return
+        labels = " or ".join(_KIND_LABEL[k] for k in sorted(allowed))
+        yield Violation(args={"name": key, "kind": _KIND_LABEL[kind], "allowed": labels}, pointer=at + (key,))
 
 
 @register
@@ -266,36 +263,35 @@ class ExtensionValueNotAllowed(Rule):
     Fix: use one of the values the message lists (values are case-sensitive).
     """
 
-    code = "ExtensionValueNotAllowed"
     category = "Extensions"
     origin = "pbxconn"
     severity = Severity.WARNING
     message = "{name} value {value!r} is not allowed; expected {expected}{hint}"
-    subject = "package"
+    subject = "extension"
 
-    def check(self, node: "Package", ctx: "Package") -> Iterator[Violation]:
+    def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per extension value outside its allowed set."""
-        for kind, at, key, value in ctx.index.extensions:
-            if kind not in KNOWN_EXTENSIONS.get(key, ()):
-                continue
-            if key == "x-ms-trigger-metadata":
-                if not (isinstance(value, dict) and value.get("kind") == "query" and value.get("mode") == "polling"):
-                    yield Violation(args={"name": key, "value": value, "expected": '{"kind": "query", "mode": "polling"}',
-                                          "hint": ""}, pointer=at + (key,))
-                continue
-            rule = ALLOWED_VALUES.get(key)
-            if rule is None:
-                continue
-            allowed, hint = rule
-            if _allowed(value, allowed):
-                continue
-            if isinstance(value, str) and value.lower() in {str(a).lower() for a in allowed}:
-                hint = f"; write it in lower case: {value.lower()!r}"
-            elif hint:
-                hint = f" ({hint})"
-            expected = ", ".join(sorted(str(a).lower() if isinstance(a, bool) else a for a in allowed))
-            yield Violation(args={"name": key, "value": value, "expected": expected, "hint": hint},
-                            pointer=at + (key,), severity=Severity.ERROR if key == "x-ms-trigger" else None)
+        kind, at, key, value = node
+        if kind not in KNOWN_EXTENSIONS.get(key, ()):
+            return
+        if key == "x-ms-trigger-metadata":
+            if not (isinstance(value, dict) and value.get("kind") == "query" and value.get("mode") == "polling"):
+                yield Violation(args={"name": key, "value": value, "expected": '{"kind": "query", "mode": "polling"}',
+                                      "hint": ""}, pointer=at + (key,))
+            return
+        rule = ALLOWED_VALUES.get(key)
+        if rule is None:
+            return
+        allowed, hint = rule
+        if _allowed(value, allowed):
+            return
+        if isinstance(value, str) and value.lower() in {str(a).lower() for a in allowed}:
+            hint = f"; write it in lower case: {value.lower()!r}"
+        elif hint:
+            hint = f" ({hint})"
+        expected = ", ".join(sorted(str(a).lower() if isinstance(a, bool) else a for a in allowed))
+        yield Violation(args={"name": key, "value": value, "expected": expected, "hint": hint},
+                        pointer=at + (key,), severity=Severity.ERROR if key == "x-ms-trigger" else None)
 
 
 def _allowed(value: Any, allowed: set) -> bool:

@@ -13,11 +13,11 @@ class DuplicateKey(LoaderProblemRule):
     What it does: finds every object member whose key was already used in that object and reports
     it at the repetition, naming the line and column of the first one. An error when the two values
     differ, a warning when they are the same.
+
     Why it matters: JSON parsers keep only one of the two values and say nothing (Python and recent
     Json.NET keep the last; older Json.NET refuses the document). The author meant something with
     each of them: with different values, one of them is silently lost (a second `description`, a
     second `x-ms-visibility`, a second `properties` block of a schema).
+
     Fix: merge the two members into one, or delete the stale one.
     """
-
-    code = "DuplicateKey"

@@ -8,7 +8,7 @@ from typing import Mapping
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import Violation, register
 from pbxconn.validate.rules._helpers import (
-    MicrosoftRule, _HolderRule, _duplicates, as_dict, as_list, doc, fits_type, op_label, operations,
+    MicrosoftRule, _HolderRule, _duplicates, as_dict, as_list, doc, fits_type, operations,
 )
 
 W = Severity.WARNING
@@ -31,9 +31,14 @@ def unknown_format(holder: Mapping) -> str | None:
 
 @register
 class UnrecognizedTypeFormat(MicrosoftRule):
-    """What it does: flags a `type`/`format` pair the platform does not know (e.g. string/guid).
+    """A `type`/`format` pair the platform does not know (such as string/guid).
+
+    What it does: flags a `type`/`format` pair the platform does not know (e.g. string/guid).
+
     Why it matters: the format is ignored, so no date picker, validation or conversion happens.
-    Fix: use a known format (uuid, date-time, int32, ...) or drop `format`."""
+
+    Fix: use a known format (uuid, date-time, int32, ...) or drop `format`.
+    """
 
     category = "Operations"
     subject = "parameter"
@@ -51,14 +56,20 @@ class UnrecognizedTypeFormat(MicrosoftRule):
 
 @register
 class ArrayDuplicateValue(_HolderRule):
-    """What it does: flags an `enum` or `required` array (and `consumes`, `produces`, `schemes`) holding the same value twice.
-    Why it matters: Swagger requires these arrays to have unique items.
-    Fix: remove the repeated value."""
+    """An `enum`, `required`, `consumes`, `produces` or `schemes` array holds the same value twice.
 
-    keys = ("enum", "required")
+    What it does: flags an `enum` or `required` array (and `consumes`, `produces`, `schemes`) holding the same
+    value twice.
+
+    Why it matters: Swagger requires these arrays to have unique items.
+
+    Fix: remove the repeated value.
+    """
+
+    subject = "package"  # not "holder": it also checks the lists of the root and the operations
     category = "Operations"
     severity = W
-    message = "{where}: {keyword} lists {value!r} more than once"
+    message = "{keyword} lists {value!r} more than once"
 
     def test(self, obj, ctx):
         for keyword in ("enum", "required"):
@@ -73,21 +84,25 @@ class ArrayDuplicateValue(_HolderRule):
         return (type(enum) is not list or _distinct(enum)) and (type(required) is not list or _distinct(required))
 
     def check(self, node, ctx):
-        yield from super().check(node, ctx)
+        per_holder = super().check
+        for holder in ctx.index.holders:
+            if not _HOLDER_LISTS.isdisjoint(holder.obj):
+                yield from per_holder(holder, ctx)
         root = doc(ctx)
         for keyword in ("consumes", "produces", "schemes"):
             for v in _duplicates(as_list(root.get(keyword))):
-                yield Violation({"where": "document", "keyword": keyword, "value": v}, (keyword,))
+                yield Violation({"keyword": keyword, "value": v}, (keyword,))
         for op in operations(ctx):
             obj = op.op
             if type(obj) is dict and _OP_LISTS.isdisjoint(obj):
                 continue
             for keyword in ("consumes", "produces", "schemes", "tags"):
                 for v in _duplicates(as_list(as_dict(obj).get(keyword))):
-                    yield Violation({"where": op_label(op), "keyword": keyword, "value": v}, op.pointer + (keyword,))
+                    yield Violation({"keyword": keyword, "value": v}, op.pointer + (keyword,))
 
 
 _OP_LISTS = frozenset(("consumes", "produces", "schemes", "tags"))
+_HOLDER_LISTS = frozenset(("enum", "required"))
 
 
 def _distinct(values: list) -> bool:
@@ -104,14 +119,19 @@ def _enum_values(obj: Mapping) -> list:
 
 @register
 class DuplicateEnumValuesInExtension(_HolderRule):
-    """What it does: flags x-ms-enum-values mapping the same `value` twice.
-    Why it matters: the dropdown shows two names for one value.
-    Fix: keep one entry per value."""
+    """x-ms-enum-values maps the same `value` twice.
 
-    keys = ("x-ms-enum-values",)
+    What it does: flags x-ms-enum-values mapping the same `value` twice.
+
+    Why it matters: the dropdown shows two names for one value.
+
+    Fix: keep one entry per value.
+    """
+
+    needs = ("x-ms-enum-values",)
     category = "Operations"
     severity = W
-    message = "{where}: x-ms-enum-values maps {value!r} more than once"
+    message = "x-ms-enum-values maps {value!r} more than once"
 
     def test(self, obj, ctx):
         values = [as_dict(e).get("value") for e in _enum_values(obj) if isinstance(e, dict) and "value" in e]
@@ -121,14 +141,19 @@ class DuplicateEnumValuesInExtension(_HolderRule):
 
 @register
 class InvalidEnumValue(_HolderRule):
-    """What it does: flags an `enum` member whose JSON type differs from the declared `type`.
-    Why it matters: the value can never be valid input or output.
-    Fix: write the members with the declared type (e.g. 1, not "1", for integer)."""
+    """An `enum` member whose JSON type differs from the declared `type`.
 
-    keys = ("enum",)
+    What it does: flags an `enum` member whose JSON type differs from the declared `type`.
+
+    Why it matters: the value can never be valid input or output.
+
+    Fix: write the members with the declared type (e.g. 1, not "1", for integer).
+    """
+
+    needs = ("enum",)
     category = "Operations"
     severity = W
-    message = "{where}: enum value {value!r} is not of type {type}"
+    message = "enum value {value!r} is not of type {type}"
 
     def test(self, obj, ctx):
         typ = obj.get("type")
@@ -141,14 +166,19 @@ class InvalidEnumValue(_HolderRule):
 
 @register
 class InvalidEnumValuesExtensionValue(_HolderRule):
-    """What it does: flags an x-ms-enum-values item whose `value` is not one of the `enum` entries.
-    Why it matters: the dropdown offers a value the schema does not allow.
-    Fix: add the value to `enum` or remove the item."""
+    """An x-ms-enum-values item whose `value` is not in `enum`.
 
-    keys = ("x-ms-enum-values",)
+    What it does: flags an x-ms-enum-values item whose `value` is not one of the `enum` entries.
+
+    Why it matters: the dropdown offers a value the schema does not allow.
+
+    Fix: add the value to `enum` or remove the item.
+    """
+
+    needs = ("x-ms-enum-values",)
     category = "Operations"
     severity = W
-    message = "{where}: x-ms-enum-values value {value!r} is not in enum"
+    message = "x-ms-enum-values value {value!r} is not in enum"
 
     def test(self, obj, ctx):
         enum = obj.get("enum")

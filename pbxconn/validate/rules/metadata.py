@@ -22,9 +22,14 @@ def _number(value: Any) -> bool:
 
 @register
 class AllowEmptyValueOnlyValidForQueryFormData(MicrosoftRule):
-    """What it does: flags `allowEmptyValue` on a parameter that is not in query or formData.
+    """`allowEmptyValue` on a parameter that is not in query or formData.
+
+    What it does: flags `allowEmptyValue` on a parameter that is not in query or formData.
+
     Why it matters: Swagger defines it only there; elsewhere it is ignored.
-    Fix: remove it."""
+
+    Fix: remove it.
+    """
 
     category = "Metadata"
     subject = "parameter"
@@ -41,14 +46,21 @@ class AllowEmptyValueOnlyValidForQueryFormData(MicrosoftRule):
 
 @register
 class DiscriminatorMustBeARequiredStringProperty(MicrosoftRule):
-    """What it does: flags a `discriminator` naming a property that is not a required string property of the schema.
-    Why it matters: Swagger 2.0 requires the discriminator to be a required string; otherwise subtypes cannot be told apart.
-    Fix: declare the property as `type: string` and list it in `required`."""
+    """A `discriminator` that is not a required string property of its schema.
+
+    What it does: flags a `discriminator` naming a property that is not a required string property of the
+    schema.
+
+    Why it matters: Swagger 2.0 requires the discriminator to be a required string; otherwise subtypes cannot
+    be told apart.
+
+    Fix: declare the property as `type: string` and list it in `required`.
+    """
 
     category = "Metadata"
     subject = "schema"
     severity = W
-    message = "discriminator {name!r} of {where} is not a required string property"
+    message = "discriminator {name!r} is not a required string property"
 
     needs = ("discriminator",)
 
@@ -59,7 +71,7 @@ class DiscriminatorMustBeARequiredStringProperty(MicrosoftRule):
             return
         prop, _ = ctx.resolve(as_dict(schema.get("properties")).get(name)) if isinstance(name, str) else (None, None)
         if not (isinstance(prop, dict) and prop.get("type") == "string" and name in as_list(schema.get("required"))):
-            yield Violation({"name": name, "where": "/".join(map(str, node.pointer))}, node.pointer + ("discriminator",))
+            yield Violation({"name": name}, node.pointer + ("discriminator",))
 
 
 class _Requires(_HolderRule):
@@ -75,24 +87,34 @@ class _Requires(_HolderRule):
 
 @register
 class ExclusiveMaximumRequiresMaximum(_Requires):
-    """What it does: flags `exclusiveMaximum: true` without `maximum`.
-    Why it matters: there is no bound to make exclusive.
-    Fix: add `maximum` or remove `exclusiveMaximum`."""
+    """`exclusiveMaximum: true` without `maximum`.
 
-    keys = ("exclusiveMaximum",)
+    What it does: flags `exclusiveMaximum: true` without `maximum`.
+
+    Why it matters: there is no bound to make exclusive.
+
+    Fix: add `maximum` or remove `exclusiveMaximum`.
+    """
+
+    needs = ("exclusiveMaximum",)
     flag, needed = "exclusiveMaximum", "maximum"
-    message = "{where}: exclusiveMaximum without maximum"
+    message = "exclusiveMaximum without maximum"
 
 
 @register
 class ExclusiveMinimumRequiresMinimum(_Requires):
-    """What it does: flags `exclusiveMinimum: true` without `minimum`.
-    Why it matters: there is no bound to make exclusive.
-    Fix: add `minimum` or remove `exclusiveMinimum`."""
+    """`exclusiveMinimum: true` without `minimum`.
 
-    keys = ("exclusiveMinimum",)
+    What it does: flags `exclusiveMinimum: true` without `minimum`.
+
+    Why it matters: there is no bound to make exclusive.
+
+    Fix: add `minimum` or remove `exclusiveMinimum`.
+    """
+
+    needs = ("exclusiveMinimum",)
     flag, needed = "exclusiveMinimum", "minimum"
-    message = "{where}: exclusiveMinimum without minimum"
+    message = "exclusiveMinimum without minimum"
 
 
 class _NonNegative(_HolderRule):
@@ -100,69 +122,99 @@ class _NonNegative(_HolderRule):
     severity = W
 
     def test(self, obj, ctx):
-        value = obj.get(self.keys[0])
+        value = obj.get(self.needs[0])
         if _number(value) and value < 0:
-            yield {"value": value}, (self.keys[0],)
+            yield {"value": value}, (self.needs[0],)
 
 
 @register
 class MaxItemsMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `maxItems`.
-    Why it matters: no value can satisfy a negative maxItems; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `maxItems`.
 
-    keys = ("maxItems",)
-    message = "{where}: maxItems {value!r} must be 0 or more"
+    What it does: flags a negative `maxItems`.
+
+    Why it matters: no value can satisfy a negative maxItems; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("maxItems",)
+    message = "maxItems {value!r} must be 0 or more"
 
 
 @register
 class MaxLengthMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `maxLength`.
-    Why it matters: no value can satisfy a negative maxLength; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `maxLength`.
 
-    keys = ("maxLength",)
-    message = "{where}: maxLength {value!r} must be 0 or more"
+    What it does: flags a negative `maxLength`.
+
+    Why it matters: no value can satisfy a negative maxLength; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("maxLength",)
+    message = "maxLength {value!r} must be 0 or more"
 
 
 @register
 class MaxPropertiesMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `maxProperties`.
-    Why it matters: no value can satisfy a negative maxProperties; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `maxProperties`.
 
-    keys = ("maxProperties",)
-    message = "{where}: maxProperties {value!r} must be 0 or more"
+    What it does: flags a negative `maxProperties`.
+
+    Why it matters: no value can satisfy a negative maxProperties; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("maxProperties",)
+    message = "maxProperties {value!r} must be 0 or more"
 
 
 @register
 class MinItemsMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `minItems`.
-    Why it matters: no value can satisfy a negative minItems; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `minItems`.
 
-    keys = ("minItems",)
-    message = "{where}: minItems {value!r} must be 0 or more"
+    What it does: flags a negative `minItems`.
+
+    Why it matters: no value can satisfy a negative minItems; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("minItems",)
+    message = "minItems {value!r} must be 0 or more"
 
 
 @register
 class MinLengthMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `minLength`.
-    Why it matters: no value can satisfy a negative minLength; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `minLength`.
 
-    keys = ("minLength",)
-    message = "{where}: minLength {value!r} must be 0 or more"
+    What it does: flags a negative `minLength`.
+
+    Why it matters: no value can satisfy a negative minLength; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("minLength",)
+    message = "minLength {value!r} must be 0 or more"
 
 
 @register
 class MinPropertiesMustBeGreaterThanOrEqualToZero(_NonNegative):
-    """What it does: flags a negative `minProperties`.
-    Why it matters: no value can satisfy a negative minProperties; Swagger requires it to be 0 or more.
-    Fix: use 0 or a positive integer."""
+    """A negative `minProperties`.
 
-    keys = ("minProperties",)
-    message = "{where}: minProperties {value!r} must be 0 or more"
+    What it does: flags a negative `minProperties`.
+
+    Why it matters: no value can satisfy a negative minProperties; Swagger requires it to be 0 or more.
+
+    Fix: use 0 or a positive integer.
+    """
+
+    needs = ("minProperties",)
+    message = "minProperties {value!r} must be 0 or more"
 
 
 class _Ordered(_HolderRule):
@@ -170,54 +222,74 @@ class _Ordered(_HolderRule):
     severity = W
 
     def test(self, obj, ctx):
-        low, high = obj.get(self.keys[0]), obj.get(self.upper)
+        low, high = obj.get(self.needs[0]), obj.get(self.upper)
         if _number(low) and _number(high) and low > high:
-            yield {"low": low, "high": high}, (self.keys[0],)
+            yield {"low": low, "high": high}, (self.needs[0],)
 
 
 @register
 class MinimumShouldBeLessThanOrEqualToMaximum(_Ordered):
-    """What it does: flags `minimum` greater than `maximum`.
-    Why it matters: no value can satisfy both bounds.
-    Fix: correct one of the bounds."""
+    """`minimum` is greater than `maximum`.
 
-    keys = ("minimum",)
+    What it does: flags `minimum` greater than `maximum`.
+
+    Why it matters: no value can satisfy both bounds.
+
+    Fix: correct one of the bounds.
+    """
+
+    needs = ("minimum",)
     upper = "maximum"
-    message = "{where}: minimum {low!r} is greater than maximum {high!r}"
+    message = "minimum {low!r} is greater than maximum {high!r}"
 
 
 @register
 class MinItemsShouldBeLessThanOrEqualToMaxItems(_Ordered):
-    """What it does: flags `minItems` greater than `maxItems`.
-    Why it matters: no value can satisfy both bounds.
-    Fix: correct one of the bounds."""
+    """`minItems` is greater than `maxItems`.
 
-    keys = ("minItems",)
+    What it does: flags `minItems` greater than `maxItems`.
+
+    Why it matters: no value can satisfy both bounds.
+
+    Fix: correct one of the bounds.
+    """
+
+    needs = ("minItems",)
     upper = "maxItems"
-    message = "{where}: minItems {low!r} is greater than maxItems {high!r}"
+    message = "minItems {low!r} is greater than maxItems {high!r}"
 
 
 @register
 class MinLengthShouldBeLessThanOrEqualToMaxLength(_Ordered):
-    """What it does: flags `minLength` greater than `maxLength`.
-    Why it matters: no value can satisfy both bounds.
-    Fix: correct one of the bounds."""
+    """`minLength` is greater than `maxLength`.
 
-    keys = ("minLength",)
+    What it does: flags `minLength` greater than `maxLength`.
+
+    Why it matters: no value can satisfy both bounds.
+
+    Fix: correct one of the bounds.
+    """
+
+    needs = ("minLength",)
     upper = "maxLength"
-    message = "{where}: minLength {low!r} is greater than maxLength {high!r}"
+    message = "minLength {low!r} is greater than maxLength {high!r}"
 
 
 @register
 class PatternShouldBeValidRegularExpression(_HolderRule):
-    """What it does: flags a `pattern` that is not a valid regular expression.
-    Why it matters: validation of the value fails or is skipped.
-    Fix: correct the expression."""
+    """A `pattern` that is not a valid regular expression.
 
-    keys = ("pattern",)
+    What it does: flags a `pattern` that is not a valid regular expression.
+
+    Why it matters: validation of the value fails or is skipped.
+
+    Fix: correct the expression.
+    """
+
+    needs = ("pattern",)
     category = "Metadata"
     severity = W
-    message = "{where}: pattern {value!r} is not a valid regular expression"
+    message = "pattern {value!r} is not a valid regular expression"
 
     def test(self, obj, ctx):
         value = obj.get("pattern")
@@ -243,9 +315,14 @@ class _CertRule(MicrosoftRule):
 
 @register
 class FieldLengthExceeded(_CertRule):
-    """What it does: flags an `info.title` longer than 30 characters.
+    """The connector title (`info.title`) is longer than 30 characters.
+
+    What it does: flags an `info.title` longer than 30 characters.
+
     Why it matters: Microsoft's validator rejects it ("goes over the character limit '30'" in its CI logs).
-    Fix: shorten the title to 30 characters or fewer."""
+
+    Fix: shorten the title to 30 characters or fewer.
+    """
 
     severity = E
     message = "title {value!r} is {length} characters (limit {limit})"
@@ -258,9 +335,14 @@ class FieldLengthExceeded(_CertRule):
 
 @register
 class FieldLengthNotInRange(_CertRule):
-    """What it does: flags an `info.description` shorter than 30 or longer than 500 characters.
+    """The connector description (`info.description`) is not 30 to 500 characters long.
+
+    What it does: flags an `info.description` shorter than 30 or longer than 500 characters.
+
     Why it matters: Microsoft's validator rejects it ("must be between '30' and '500'" in its CI logs).
-    Fix: write a description of 30 to 500 characters."""
+
+    Fix: write a description of 30 to 500 characters.
+    """
 
     severity = E
     message = "description is {length} characters (must be between {low} and {high})"
@@ -274,9 +356,15 @@ class FieldLengthNotInRange(_CertRule):
 
 @register
 class RequiredValueEmpty(MicrosoftRule):
-    """What it does: flags required fields that are present but empty: info.title, info.version, info.description, operationId, operation summary, parameter name.
+    """A required field (title, version, description, operationId, summary, parameter name) is empty.
+
+    What it does: flags required fields that are present but empty: info.title, info.version,
+    info.description, operationId, operation summary, parameter name.
+
     Why it matters: an empty value is as good as a missing one; names and display texts disappear.
-    Fix: fill in the value."""
+
+    Fix: fill in the value.
+    """
 
     category = "Metadata"
     subject = "package"
@@ -309,9 +397,15 @@ RESTRICTED = {
 
 @register
 class ValueContainsRestrictedWords(_CertRule):
-    """What it does: flags an info.title containing "API" or "Connector", or an info.description naming Power Apps, Power Automate or Logic Apps.
+    """A title with "API" or "Connector", or a description naming Power Apps, Power Automate or Logic Apps.
+
+    What it does: flags an info.title containing "API" or "Connector", or an info.description naming Power
+    Apps, Power Automate or Logic Apps.
+
     Why it matters: Microsoft's validator rejects these words (errors in its CI logs).
-    Fix: reword the title or description."""
+
+    Fix: reword the title or description.
+    """
 
     severity = E
     message = "{field} contains the restricted word {word!r}"
@@ -338,9 +432,15 @@ def _non_english(text: str) -> str | None:
 
 @register
 class ValueMustBeInEnglish(_CertRule):
-    """What it does: flags non-English letters (letters outside ASCII) in info.title, info.description and operation summaries and descriptions.
+    """The title, description or an operation's text has letters outside English (ASCII).
+
+    What it does: flags non-English letters (letters outside ASCII) in info.title, info.description and
+    operation summaries and descriptions.
+
     Why it matters: certified connectors must be written in English; other text is rejected in review.
-    Fix: translate the text (the connector's UI is localised by Microsoft)."""
+
+    Fix: translate the text (the connector's UI is localised by Microsoft).
+    """
 
     severity = W
     message = "{field} contains the non-English letter {char!r}"
@@ -361,9 +461,15 @@ class ValueMustBeInEnglish(_CertRule):
 
 @register
 class ValueMustEndWithAlphanumeric(_CertRule):
-    """What it does: flags an info.title that ends with a character other than a letter or digit (including spaces and line breaks).
+    """The connector title does not end with a letter or digit.
+
+    What it does: flags an info.title that ends with a character other than a letter or digit (including
+    spaces and line breaks).
+
     Why it matters: certification requires titles to end alphanumerically.
-    Fix: remove the trailing punctuation or space."""
+
+    Fix: remove the trailing punctuation or space.
+    """
 
     severity = W
     message = "title {value!r} must end with a letter or digit"

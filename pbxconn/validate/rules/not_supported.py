@@ -12,14 +12,20 @@ COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes")
 
 @register
 class CollectionFormatValueNotSupported(_HolderRule):
-    """What it does: flags a `collectionFormat` other than csv, ssv, tsv, pipes, or `multi` outside query/formData parameters.
-    Why it matters: the platform cannot serialise the array in that format.
-    Fix: use one of the supported formats (multi only on query or formData parameters)."""
+    """A `collectionFormat` the platform does not support here.
 
-    keys = ("collectionFormat",)
+    What it does: flags a `collectionFormat` other than csv, ssv, tsv, pipes, or `multi` outside
+    query/formData parameters.
+
+    Why it matters: the platform cannot serialise the array in that format.
+
+    Fix: use one of the supported formats (multi only on query or formData parameters).
+    """
+
+    needs = ("collectionFormat",)
     category = "NotSupported"
     severity = W
-    message = "{where}: collectionFormat {value!r} is not supported here"
+    message = "collectionFormat {value!r} is not supported here"
 
     def test(self, obj, ctx):
         if "collectionFormat" not in obj:
@@ -34,9 +40,14 @@ class CollectionFormatValueNotSupported(_HolderRule):
 
 @register
 class PathItemRefNotSuppored(MicrosoftRule):
-    """What it does: flags a path item that uses `$ref` (the code's spelling is Microsoft's).
+    """A path item that uses `$ref`.
+
+    What it does: flags a path item that uses `$ref` (the code's spelling is Microsoft's).
+
     Why it matters: the platform does not follow references on path items, so the operations are lost.
-    Fix: write the operations inline under the path."""
+
+    Fix: write the operations inline under the path.
+    """
 
     category = "NotSupported"
     subject = "package"
@@ -54,14 +65,19 @@ UNSUPPORTED_KEYWORDS = ("uniqueItems",)
 
 @register
 class SwaggerKeywordNotSupported(_HolderRule):
-    """What it does: flags Swagger keywords the platform does not support; Microsoft names `uniqueItems`.
-    Why it matters: the keyword is ignored, so the constraint it states is never applied.
-    Fix: remove the keyword (enforce the constraint in the service)."""
+    """A Swagger keyword the platform does not support (such as `uniqueItems`).
 
-    keys = UNSUPPORTED_KEYWORDS
+    What it does: flags Swagger keywords the platform does not support; Microsoft names `uniqueItems`.
+
+    Why it matters: the keyword is ignored, so the constraint it states is never applied.
+
+    Fix: remove the keyword (enforce the constraint in the service).
+    """
+
+    needs = UNSUPPORTED_KEYWORDS
     category = "NotSupported"
     severity = W
-    message = "{where}: keyword {keyword!r} is not supported"
+    message = "keyword {keyword!r} is not supported"
 
     def test(self, obj, ctx):
         for keyword in UNSUPPORTED_KEYWORDS:

@@ -30,9 +30,15 @@ def _operation_id_references(ctx: Any) -> Iterator[tuple[Any, tuple]]:
 
 @register
 class OperationIdNotFound(MicrosoftRule):
-    """What it does: flags an operationId named by x-ms-dynamic-*, x-ms-notification or testConnection that no operation has.
+    """An operationId referenced by an extension or testConnection that no operation has.
+
+    What it does: flags an operationId named by x-ms-dynamic-*, x-ms-notification or testConnection that no
+    operation has.
+
     Why it matters: the dropdown, schema, trigger or connection test that depends on it fails at run time.
-    Fix: correct the name or add the operation."""
+
+    Fix: correct the name or add the operation.
+    """
 
     category = "Operations"
     subject = "package"
@@ -48,9 +54,14 @@ class OperationIdNotFound(MicrosoftRule):
 
 @register
 class OperationIdNotUnique(MicrosoftRule):
-    """What it does: flags an operationId used by more than one operation.
+    """Two or more operations share an operationId.
+
+    What it does: flags an operationId used by more than one operation.
+
     Why it matters: operations are addressed by operationId; duplicates are rejected.
-    Fix: give each operation its own operationId."""
+
+    Fix: give each operation its own operationId.
+    """
 
     category = "Operations"
     subject = "package"
@@ -72,9 +83,14 @@ class OperationIdNotUnique(MicrosoftRule):
 
 @register
 class OperationIdRequired(_OpRule):
-    """What it does: flags an operation without an operationId.
+    """An operation without an operationId.
+
+    What it does: flags an operation without an operationId.
+
     Why it matters: the platform names actions and triggers by operationId.
-    Fix: add a PascalCase operationId."""
+
+    Fix: add a PascalCase operationId.
+    """
 
     severity = E
     message = "operation {method} {path} has no operationId"
@@ -90,9 +106,14 @@ _SANITIZED = re.compile(r"[^A-Za-z0-9_]")
 
 @register
 class OperationIdSanitized(_OpRule):
-    """What it does: flags an operationId with characters other than letters, digits and `_`.
+    """An operationId with characters other than letters, digits and `_`.
+
+    What it does: flags an operationId with characters other than letters, digits and `_`.
+
     Why it matters: the platform strips them, so the published name differs from the file.
-    Fix: use letters and digits only (PascalCase)."""
+
+    Fix: use letters and digits only (PascalCase).
+    """
 
     severity = W
     message = "operationId {operation_id!r} contains characters the platform removes"
@@ -105,9 +126,14 @@ class OperationIdSanitized(_OpRule):
 
 @register
 class OperationIdShouldEndWithRevision(_OpRule):
-    """What it does: flags an operation with revision N > 1 whose operationId does not end in `_VN`.
+    """The operationId of revision N > 1 does not end in `_VN`.
+
+    What it does: flags an operation with revision N > 1 whose operationId does not end in `_VN`.
+
     Why it matters: revisions are told apart by their operationId suffix.
-    Fix: rename to `<Name>_V<revision>`."""
+
+    Fix: rename to `<Name>_V<revision>`.
+    """
 
     severity = W
     message = "operationId {operation_id!r} of revision {revision} should end with '_V{revision}'"

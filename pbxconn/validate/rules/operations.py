@@ -19,9 +19,14 @@ _OPS = "Operations"
 
 @register
 class BodyOrFormDataParameterInFetchOperationNotAllowed(_OpRule):
-    """What it does: flags a GET operation with an `in: body` or `in: formData` parameter.
+    """A GET operation with a body or formData parameter.
+
+    What it does: flags a GET operation with an `in: body` or `in: formData` parameter.
+
     Why it matters: GET requests carry no body; the platform drops or rejects it.
-    Fix: move the values to query parameters or use POST."""
+
+    Fix: move the values to query parameters or use POST.
+    """
 
     severity = W
     message = "GET operation {operation} declares {location} parameter {name!r}"
@@ -38,9 +43,15 @@ class BodyOrFormDataParameterInFetchOperationNotAllowed(_OpRule):
 
 @register
 class ConsumesMissing(_OpRule):
-    """What it does: flags an operation with a body or formData parameter and no `consumes` (operation or document level).
+    """An operation sends a request body but declares no `consumes`.
+
+    What it does: flags an operation with a body or formData parameter and no `consumes` (operation or
+    document level).
+
     Why it matters: the platform does not know which content type to send.
-    Fix: add `consumes`, e.g. `application/json`."""
+
+    Fix: add `consumes`, e.g. `application/json`.
+    """
 
     severity = W
     message = "operation {operation} sends a request body but declares no consumes"
@@ -53,9 +64,15 @@ class ConsumesMissing(_OpRule):
 
 @register
 class InvalidNextLinkNameValue(_OpRule):
-    """What it does: flags `x-ms-pageable.nextLinkName` other than `nextLink` or `@odata.nextLink`.
+    """`x-ms-pageable.nextLinkName` is not `nextLink` or `@odata.nextLink`.
+
+    What it does: flags `x-ms-pageable.nextLinkName` other than `nextLink` or `@odata.nextLink`.
+
     Why it matters: the platform only follows those two property names when paging.
-    Fix: return the next page link as `nextLink` or `@odata.nextLink` (an `updatenextlink` policy can rename it)."""
+
+    Fix: return the next page link as `nextLink` or `@odata.nextLink` (an `updatenextlink` policy can rename
+    it).
+    """
 
     severity = W
     message = "operation {operation}: nextLinkName {value!r} is not 'nextLink' or '@odata.nextLink'"
@@ -73,9 +90,14 @@ class InvalidNextLinkNameValue(_OpRule):
 
 @register
 class OperationHasManyResponsesWithSchema(_OpRule):
-    """What it does: flags an operation declaring a schema on more than one response.
+    """An operation declares a schema on more than one response.
+
+    What it does: flags an operation declaring a schema on more than one response.
+
     Why it matters: the designer shows outputs from one response schema only.
-    Fix: keep the schema on the success response."""
+
+    Fix: keep the schema on the success response.
+    """
 
     severity = W
     message = "operation {operation} has schemas on {count} responses"
@@ -95,9 +117,14 @@ class OperationHasManyResponsesWithSchema(_OpRule):
 
 @register
 class OperationMustHaveResponse(_OpRule):
-    """What it does: flags an operation with missing or empty `responses`.
+    """An operation with missing or empty `responses`.
+
+    What it does: flags an operation with missing or empty `responses`.
+
     Why it matters: Swagger requires at least one response; the designer has nothing to show.
-    Fix: declare the success response (and its schema)."""
+
+    Fix: declare the success response (and its schema).
+    """
 
     severity = W
     message = "operation {operation} declares no responses"
@@ -110,9 +137,14 @@ class OperationMustHaveResponse(_OpRule):
 
 @register
 class OperationShouldHaveSuccessfulResponse(_OpRule):
-    """What it does: flags an operation with no 2xx response.
+    """An operation without a 2xx response.
+
+    What it does: flags an operation with no 2xx response.
+
     Why it matters: the designer takes outputs from the success response.
-    Fix: declare the 200/201/202/204 response."""
+
+    Fix: declare the 200/201/202/204 response.
+    """
 
     severity = W
     message = "operation {operation} has no 2xx response"
@@ -126,9 +158,14 @@ class OperationShouldHaveSuccessfulResponse(_OpRule):
 
 @register
 class OperationSummaryTooLong(_OpRule):
-    """What it does: flags an operation summary of 120 characters or more (Microsoft's published limit).
+    """An operation summary of 120 characters or more.
+
+    What it does: flags an operation summary of 120 characters or more (Microsoft's published limit).
+
     Why it matters: the summary is the action's display name; long names are cut off.
-    Fix: shorten it (certification asks for at most 80) and move detail to `description`."""
+
+    Fix: shorten it (certification asks for at most 80) and move detail to `description`.
+    """
 
     severity = W
     limit = 120
@@ -145,9 +182,14 @@ _RESTRICTED_SUMMARY = re.compile(r"[/\\<>*%&?]")
 
 @register
 class RestrictedCharactersInSummary(_OpRule):
-    """What it does: flags an operation summary containing one of / \\ < > * % & ?.
+    """An operation summary contains a restricted character (/ \\ < > * % & ?).
+
+    What it does: flags an operation summary containing one of / \\ < > * % & ?.
+
     Why it matters: Microsoft's validator rejects these characters (seen as errors in its CI logs).
-    Fix: reword the summary without them."""
+
+    Fix: reword the summary without them.
+    """
 
     severity = E
     message = "summary of {operation} contains restricted character {char!r}"
@@ -162,9 +204,15 @@ class RestrictedCharactersInSummary(_OpRule):
 
 @register
 class StringBinaryNotSupportedForFormUrlEncoded(_OpRule):
-    """What it does: flags a file or binary-string parameter on an operation consuming application/x-www-form-urlencoded.
+    """A file or binary parameter on an operation consuming x-www-form-urlencoded.
+
+    What it does: flags a file or binary-string parameter on an operation consuming
+    application/x-www-form-urlencoded.
+
     Why it matters: URL-encoded forms cannot carry binary content.
-    Fix: consume multipart/form-data instead."""
+
+    Fix: consume multipart/form-data instead.
+    """
 
     severity = W
     message = "operation {operation} consumes x-www-form-urlencoded but parameter {name!r} is binary"
@@ -181,9 +229,14 @@ class StringBinaryNotSupportedForFormUrlEncoded(_OpRule):
 
 @register
 class TotalOperationsCountExceedsMaxAllowed(MicrosoftRule):
-    """What it does: flags a swagger with more than 256 operations (Microsoft's FAQ limit).
+    """The swagger has more than 256 operations.
+
+    What it does: flags a swagger with more than 256 operations (Microsoft's FAQ limit).
+
     Why it matters: the platform refuses larger connectors.
-    Fix: split the connector."""
+
+    Fix: split the connector.
+    """
 
     category = "Operations"
     subject = "package"

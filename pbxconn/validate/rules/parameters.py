@@ -28,9 +28,15 @@ class _ParamRule(MicrosoftRule):
 
 @register
 class FileParameterMustBeInFormData(_ParamRule):
-    """What it does: flags a `type: file` parameter that is not `in: formData`.
+    """A `type: file` parameter that is not `in: formData`.
+
+    What it does: flags a `type: file` parameter that is not `in: formData`.
+
     Why it matters: Swagger only allows file uploads as form data.
-    Fix: move it to formData (and consume multipart/form-data), or send binary as a body schema with format binary."""
+
+    Fix: move it to formData (and consume multipart/form-data), or send binary as a body schema with format
+    binary.
+    """
 
     severity = E
     message = "file parameter {name!r} must be in formData, not {location}"
@@ -43,9 +49,14 @@ class FileParameterMustBeInFormData(_ParamRule):
 
 @register
 class ParameterListContainsFormDataAndBody(MicrosoftRule):
-    """What it does: flags an operation with both body and formData parameters.
+    """An operation with both body and formData parameters.
+
+    What it does: flags an operation with both body and formData parameters.
+
     Why it matters: a request has one body, either JSON/binary or a form.
-    Fix: keep one kind."""
+
+    Fix: keep one kind.
+    """
 
     category = "Parameters"
     subject = "operation"
@@ -83,9 +94,14 @@ def ref_target_exists(ctx: Any, ref: str) -> bool:
 
 @register
 class ParameterReferenceNotFound(MicrosoftRule):
-    """What it does: flags a parameter `$ref` to `#/parameters/<name>` whose target does not exist.
+    """A parameter `$ref` whose target does not exist.
+
+    What it does: flags a parameter `$ref` to `#/parameters/<name>` whose target does not exist.
+
     Why it matters: the parameter is missing from the operation; calls may fail.
-    Fix: define the parameter under the root `parameters` or correct the name."""
+
+    Fix: define the parameter under the root `parameters` or correct the name.
+    """
 
     category = "Parameters"
     subject = "package"
@@ -100,9 +116,14 @@ class ParameterReferenceNotFound(MicrosoftRule):
 
 @register
 class ParameterReferenceNotValid(MicrosoftRule):
-    """What it does: flags a parameter `$ref` that is not of the form `#/parameters/<name>`.
+    """A parameter `$ref` not of the form `#/parameters/<name>`.
+
+    What it does: flags a parameter `$ref` that is not of the form `#/parameters/<name>`.
+
     Why it matters: the platform resolves parameter references only there.
-    Fix: move the definition under the root `parameters` and reference it as `#/parameters/<name>`."""
+
+    Fix: move the definition under the root `parameters` and reference it as `#/parameters/<name>`.
+    """
 
     category = "Parameters"
     subject = "package"
@@ -117,9 +138,14 @@ class ParameterReferenceNotValid(MicrosoftRule):
 
 @register
 class ParameterRefLoopNotAllowed(MicrosoftRule):
-    """What it does: flags a root `parameters` definition that is itself a `$ref`.
+    """A root `parameters` definition that is itself a `$ref`.
+
+    What it does: flags a root `parameters` definition that is itself a `$ref`.
+
     Why it matters: chains of parameter references are not followed and can loop.
-    Fix: write the parameter definition inline."""
+
+    Fix: write the parameter definition inline.
+    """
 
     category = "Parameters"
     subject = "package"
@@ -134,9 +160,14 @@ class ParameterRefLoopNotAllowed(MicrosoftRule):
 
 @register
 class ResponseRefLoopNotAllowed(MicrosoftRule):
-    """What it does: flags a root `responses` definition that is itself a `$ref`.
+    """A root `responses` definition that is itself a `$ref`.
+
+    What it does: flags a root `responses` definition that is itself a `$ref`.
+
     Why it matters: chains of response references are not followed and can loop.
-    Fix: write the response definition inline."""
+
+    Fix: write the response definition inline.
+    """
 
     category = "Parameters"
     subject = "package"
@@ -151,9 +182,15 @@ class ResponseRefLoopNotAllowed(MicrosoftRule):
 
 @register
 class ParamtersWithSameNameMustHaveSameTypeAndVisibility(MicrosoftRule):
-    """What it does: flags a trigger with x-ms-notification and the webhook operation it names having same-named parameters of different type or visibility (the code's spelling is Microsoft's).
+    """A trigger and its webhook operation have same-named parameters of different type or visibility.
+
+    What it does: flags a trigger with x-ms-notification and the webhook operation it names having same-named
+    parameters of different type or visibility (the code's spelling is Microsoft's).
+
     Why it matters: the platform passes the trigger's values to the subscription call by name.
-    Fix: give both parameters the same type and x-ms-visibility."""
+
+    Fix: give both parameters the same type and x-ms-visibility.
+    """
 
     category = "Parameters"
     subject = "operation"
@@ -183,9 +220,14 @@ class ParamtersWithSameNameMustHaveSameTypeAndVisibility(MicrosoftRule):
 
 @register
 class PathParameterMissingEncoding(_ParamRule):
-    """What it does: flags an `in: path` parameter without `x-ms-url-encoding`.
+    """A path parameter without `x-ms-url-encoding`.
+
+    What it does: flags an `in: path` parameter without `x-ms-url-encoding`.
+
     Why it matters: without it the platform may double-encode values with special characters.
-    Fix: add `"x-ms-url-encoding": "single"`."""
+
+    Fix: add `"x-ms-url-encoding": "single"`.
+    """
 
     severity = W
     message = "path parameter {name!r} has no x-ms-url-encoding (use 'single')"
@@ -198,9 +240,14 @@ class PathParameterMissingEncoding(_ParamRule):
 
 @register
 class QueryParameterEncodingNotSupported(_ParamRule):
-    """What it does: flags `x-ms-url-encoding` on a query parameter.
+    """`x-ms-url-encoding` on a query parameter.
+
+    What it does: flags `x-ms-url-encoding` on a query parameter.
+
     Why it matters: query values are always single-encoded; the setting is ignored.
-    Fix: remove it."""
+
+    Fix: remove it.
+    """
 
     severity = W
     message = "query parameter {name!r} must not set x-ms-url-encoding"
@@ -215,9 +262,14 @@ class QueryParameterEncodingNotSupported(_ParamRule):
 
 @register
 class SourcePropertyInternal(MicrosoftRule):
-    """What it does: flags a dynamic call that takes an argument from an internal parameter.
+    """A dynamic call takes an argument from an internal parameter.
+
+    What it does: flags a dynamic call that takes an argument from an internal parameter.
+
     Why it matters: the user never sees or fills an internal parameter, so the lookup gets no value.
-    Fix: pass a static value or make the source parameter visible."""
+
+    Fix: pass a static value or make the source parameter visible.
+    """
 
     category = "Parameters"
     subject = "package"
@@ -236,9 +288,14 @@ class SourcePropertyInternal(MicrosoftRule):
 
 @register
 class OperationParametersAreNotUnique(_OpRule):
-    """What it does: flags an operation listing the very same parameter (or `$ref`) twice.
+    """An operation lists the same parameter (or `$ref`) twice.
+
+    What it does: flags an operation listing the very same parameter (or `$ref`) twice.
+
     Why it matters: the duplicate is ambiguous and Swagger forbids it.
-    Fix: remove the repeated entry."""
+
+    Fix: remove the repeated entry.
+    """
 
     severity = E
     message = "operation {operation} lists parameter entry {index} twice"
@@ -252,9 +309,14 @@ class OperationParametersAreNotUnique(_OpRule):
 
 @register
 class OperationParametersContainDuplicateParameter(_OpRule):
-    """What it does: flags two operation parameters with the same name and location.
+    """Two parameters of an operation share a name and location.
+
+    What it does: flags two operation parameters with the same name and location.
+
     Why it matters: the request cannot carry both values; Swagger forbids it.
-    Fix: rename or remove one."""
+
+    Fix: rename or remove one.
+    """
 
     severity = E
     message = "operation {operation} has two {location} parameters named {name!r}"
@@ -269,9 +331,14 @@ class OperationParametersContainDuplicateParameter(_OpRule):
 
 @register
 class OperationParametersContainMultipleBodyParameters(_OpRule):
-    """What it does: flags an operation with more than one `in: body` parameter.
+    """An operation with more than one body parameter.
+
+    What it does: flags an operation with more than one `in: body` parameter.
+
     Why it matters: a request has one body; Swagger allows one body parameter.
-    Fix: merge them into one body schema."""
+
+    Fix: merge them into one body schema.
+    """
 
     severity = E
     message = "operation {operation} has {count} body parameters"
@@ -285,9 +352,14 @@ class OperationParametersContainMultipleBodyParameters(_OpRule):
 
 @register
 class ConnectionIdParameterNotAllowed(MicrosoftRule):
-    """What it does: flags a parameter named `connectionId`.
+    """A parameter named `connectionId`, which is reserved.
+
+    What it does: flags a parameter named `connectionId`.
+
     Why it matters: the platform reserves that name for the connection it adds to every call.
-    Fix: rename the parameter."""
+
+    Fix: rename the parameter.
+    """
 
     category = "Operations"
     subject = "parameter"
@@ -301,9 +373,14 @@ class ConnectionIdParameterNotAllowed(MicrosoftRule):
 
 @register
 class InvalidFormDataParameterName(MicrosoftRule):
-    """What it does: flags a formData parameter whose name has non US-ASCII characters.
+    """A formData parameter name with characters outside US-ASCII.
+
+    What it does: flags a formData parameter whose name has non US-ASCII characters.
+
     Why it matters: form field names are sent as-is; non-ASCII names break the multipart encoding.
-    Fix: use an ASCII name (x-ms-summary can carry the display text)."""
+
+    Fix: use an ASCII name (x-ms-summary can carry the display text).
+    """
 
     category = "Operations"
     subject = "parameter"
@@ -341,7 +418,6 @@ class InternalRequiredParameterWithoutDefault(Rule):
     Fix: add a `default`, or make the field visible (`advanced`).
     """
 
-    code = "InternalRequiredParameterWithoutDefault"
     category = "Parameters"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -376,7 +452,6 @@ class InternalRequiredPropertyWithoutDefault(Rule):
     Fix: add a `default`, or make the property visible.
     """
 
-    code = "InternalRequiredPropertyWithoutDefault"
     category = "Parameters"
     origin = "pbxconn"
     severity = Severity.ERROR

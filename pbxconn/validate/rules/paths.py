@@ -15,9 +15,14 @@ E, W = Severity.ERROR, Severity.WARNING
 
 @register
 class DuplicateOperationPath(MicrosoftRule):
-    """What it does: flags path keys that differ only in the names of their template variables.
+    """Two paths differ only in the names of their template variables.
+
+    What it does: flags path keys that differ only in the names of their template variables.
+
     Why it matters: the two templates match exactly the same URLs; requests cannot be routed.
-    Fix: merge the path items or make a static segment differ."""
+
+    Fix: merge the path items or make a static segment differ.
+    """
 
     category = "Operations"
     subject = "package"
@@ -38,9 +43,14 @@ class DuplicateOperationPath(MicrosoftRule):
 
 @register
 class OperationMissingPathParameter(_OpRule):
-    """What it does: flags a `{name}` in the path template with no `in: path` parameter of that name.
+    """A `{name}` in the path template has no path parameter of that name.
+
+    What it does: flags a `{name}` in the path template with no `in: path` parameter of that name.
+
     Why it matters: the URL cannot be built; every call fails.
-    Fix: declare the path parameter (required, x-ms-url-encoding single)."""
+
+    Fix: declare the path parameter (required, x-ms-url-encoding single).
+    """
 
     severity = E
     message = "operation {operation}: path variable {{{name}}} has no path parameter"
@@ -68,9 +78,14 @@ class _PathKeyRule(MicrosoftRule):
 
 @register
 class OperationPathContainsUnsupportedCharacters(_PathKeyRule):
-    """What it does: flags a path key containing the wildcard `*`.
+    """A path contains the wildcard `*`.
+
+    What it does: flags a path key containing the wildcard `*`.
+
     Why it matters: the platform does not route wildcard paths.
-    Fix: use a path parameter instead."""
+
+    Fix: use a path parameter instead.
+    """
 
     message = "path {path!r} contains '*'"
 
@@ -80,9 +95,14 @@ class OperationPathContainsUnsupportedCharacters(_PathKeyRule):
 
 @register
 class OperationPathMayNotContainQueryOrFragment(_PathKeyRule):
-    """What it does: flags a path key containing an unencoded `?` or `#`.
+    """A path contains an unencoded `?` or `#`.
+
+    What it does: flags a path key containing an unencoded `?` or `#`.
+
     Why it matters: query strings and fragments belong in parameters, not the path key.
-    Fix: move the query to `in: query` parameters (a constant one can be internal with a default)."""
+
+    Fix: move the query to `in: query` parameters (a constant one can be internal with a default).
+    """
 
     message = "path {path!r} contains a query or fragment"
 
@@ -92,9 +112,14 @@ class OperationPathMayNotContainQueryOrFragment(_PathKeyRule):
 
 @register
 class OperationPathMustStartWithSlash(_PathKeyRule):
-    """What it does: flags a path key that does not begin with `/`.
+    """A path does not start with `/`.
+
+    What it does: flags a path key that does not begin with `/`.
+
     Why it matters: Swagger path keys are relative to basePath and must start with a slash.
-    Fix: add the leading `/`."""
+
+    Fix: add the leading `/`.
+    """
 
     message = "path {path!r} does not start with '/'"
 
@@ -120,9 +145,14 @@ def _template_broken(path: str) -> bool:
 
 @register
 class OperationPathTemplateNotValid(_PathKeyRule):
-    """What it does: flags a path key with unbalanced braces, an empty `{}` or a variable spanning segments.
+    """A path template with unbalanced braces, an empty `{}` or a variable spanning segments.
+
+    What it does: flags a path key with unbalanced braces, an empty `{}` or a variable spanning segments.
+
     Why it matters: the URL template cannot be parsed.
-    Fix: write each variable as `{name}` inside one segment."""
+
+    Fix: write each variable as `{name}` inside one segment.
+    """
 
     message = "path template {path!r} is not valid"
 
@@ -132,9 +162,14 @@ class OperationPathTemplateNotValid(_PathKeyRule):
 
 @register
 class OperationPathVariablesContainDefaults(_PathKeyRule):
-    """What it does: flags a path variable written with a default (`{name=value}`).
+    """A path template variable written with a default (`{name=value}`).
+
+    What it does: flags a path variable written with a default (`{name=value}`).
+
     Why it matters: Swagger templates have no defaults; the variable never matches its parameter.
-    Fix: use `{name}` and put the default on the parameter."""
+
+    Fix: use `{name}` and put the default on the parameter.
+    """
 
     message = "path {path!r} gives a template variable a default"
 
@@ -148,9 +183,15 @@ def _segments(path: str) -> list[str]:
 
 @register
 class PartialDuplicateOperationPath(MicrosoftRule):
-    """What it does: flags two operations with the same method whose paths can match the same URL because a variable segment of one matches a static segment of the other.
+    """Two operations with the same method have paths that can match the same URL.
+
+    What it does: flags two operations with the same method whose paths can match the same URL because a
+    variable segment of one matches a static segment of the other.
+
     Why it matters: a request for the static path may be routed to the templated operation.
-    Fix: make the paths distinguishable by a static segment."""
+
+    Fix: make the paths distinguishable by a static segment.
+    """
 
     category = "Operations"
     subject = "package"
@@ -198,9 +239,14 @@ class PartialDuplicateOperationPath(MicrosoftRule):
 
 @register
 class PathParameterMustBeRequired(MicrosoftRule):
-    """What it does: flags an `in: path` parameter without `required: true`.
+    """A path parameter without `required: true`.
+
+    What it does: flags an `in: path` parameter without `required: true`.
+
     Why it matters: a URL cannot be built without its path segment; Swagger requires it.
-    Fix: add `"required": true`."""
+
+    Fix: add `"required": true`.
+    """
 
     category = "Operations"
     subject = "parameter"
@@ -215,9 +261,14 @@ class PathParameterMustBeRequired(MicrosoftRule):
 
 @register
 class PathParameterNotDefinedInTemplate(_OpRule):
-    """What it does: flags an `in: path` parameter whose `{name}` is not in the operation's path.
+    """A path parameter whose `{name}` is not in the operation's path.
+
+    What it does: flags an `in: path` parameter whose `{name}` is not in the operation's path.
+
     Why it matters: the value has nowhere to go; the user must fill a field that is never sent.
-    Fix: add the variable to the path or remove the parameter."""
+
+    Fix: add the variable to the path or remove the parameter.
+    """
 
     severity = E
     message = "operation {operation}: path parameter {name!r} is not in path {path!r}"
@@ -243,9 +294,14 @@ class _PathItemParams(MicrosoftRule):
 
 @register
 class PathParametersContainDuplicateParameter(_PathItemParams):
-    """What it does: flags path-item `parameters` with the same name and location twice.
+    """Two path-item parameters share a name and location.
+
+    What it does: flags path-item `parameters` with the same name and location twice.
+
     Why it matters: Swagger forbids it; every operation of the path inherits the clash.
-    Fix: remove one."""
+
+    Fix: remove one.
+    """
 
     message = "path {path!r} has two {location} parameters named {name!r}"
 
@@ -262,9 +318,14 @@ class PathParametersContainDuplicateParameter(_PathItemParams):
 
 @register
 class PathParametersContainMultipleBodyParameters(_PathItemParams):
-    """What it does: flags path-item `parameters` with more than one body parameter.
+    """A path item with more than one body parameter.
+
+    What it does: flags path-item `parameters` with more than one body parameter.
+
     Why it matters: a request has one body.
-    Fix: keep one body parameter."""
+
+    Fix: keep one body parameter.
+    """
 
     message = "path {path!r} has {count} body parameters"
 
@@ -277,9 +338,14 @@ class PathParametersContainMultipleBodyParameters(_PathItemParams):
 
 @register
 class PathRedefined(MicrosoftRule):
-    """What it does: flags path keys that differ only in letter case.
+    """Two paths differ only in letter case.
+
+    What it does: flags path keys that differ only in letter case.
+
     Why it matters: the platform matches paths case-insensitively; one hides the other.
-    Fix: merge the path items."""
+
+    Fix: merge the path items.
+    """
 
     category = "Operations"
     subject = "package"

@@ -203,7 +203,7 @@ def _targets(node: PolicyNode, ctx: "Package") -> list[OperationNode]:
 
 @register
 class PolicyOperationMissing(Rule):
-    """Flags a policy template whose `x-ms-apimTemplate-operationName` lists an operationId that no operation of the swagger has.
+    """A policy's `x-ms-apimTemplate-operationName` lists an operationId that no operation has.
 
     What it does: flags a policy template whose `x-ms-apimTemplate-operationName` lists an
     operationId that no operation of the swagger has.
@@ -218,7 +218,6 @@ class PolicyOperationMissing(Rule):
     Fix: use the operationId exactly as the swagger spells it, or remove the stale entry.
     """
 
-    code = "PolicyOperationMissing"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -242,7 +241,7 @@ class PolicyOperationMissing(Rule):
 
 @register
 class PolicyTemplateUnknown(Rule):
-    """Flags a `templateId` that is not one of the policy templates Power Platform offers (compared case-insensitively, as the service does).
+    """A policy `templateId` that is not one of the policy templates Power Platform offers.
 
     What it does: flags a `templateId` that is not one of the policy templates Power Platform
     offers (compared case-insensitively, as the service does).
@@ -256,7 +255,6 @@ class PolicyTemplateUnknown(Rule):
     setconnectionstatustounauthenticated.
     """
 
-    code = "PolicyTemplateUnknown"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -274,7 +272,7 @@ class PolicyTemplateUnknown(Rule):
 
 @register
 class PolicyParameterMissing(Rule):
-    """Flags a policy template instance that lacks a parameter its template requires (for example a pollingtrigger without `triggerDataPath`).
+    """A policy template instance lacks a parameter its template requires.
 
     What it does: flags a policy template instance that lacks a parameter its template
     requires (for example a pollingtrigger without `triggerDataPath`).
@@ -285,7 +283,6 @@ class PolicyParameterMissing(Rule):
     Fix: add `x-ms-apimTemplateParameter.<name>` with the value the template needs.
     """
 
-    code = "PolicyParameterMissing"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -310,7 +307,7 @@ class PolicyParameterMissing(Rule):
 
 @register
 class PollingTriggerConfigNotQueryParameter(Rule):
-    """Flags a pollingtrigger `triggerConfig` key that is not a query parameter of the operation the policy applies to.
+    """A pollingtrigger `triggerConfig` key that is not a query parameter of the polled operation.
 
     What it does: flags a pollingtrigger `triggerConfig` key that is not a query parameter
     of the operation the policy applies to.
@@ -323,7 +320,6 @@ class PollingTriggerConfigNotQueryParameter(Rule):
     or add that parameter to the operation (usually `x-ms-visibility: internal`).
     """
 
-    code = "PollingTriggerConfigNotQueryParameter"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -347,7 +343,7 @@ class PollingTriggerConfigNotQueryParameter(Rule):
 
 @register
 class PollingTriggerFieldMissing(Rule):
-    """Follows every `triggerBody()...` path in a pollingtrigger's `triggerConfig` values and its `triggerDataPath` through the target operation's success (200) response schema, `$ref`s resolved, and flags a field the schema does not declare.
+    """A pollingtrigger `triggerBody()` path into a field the operation's response does not declare.
 
     What it does: follows every `triggerBody()...` path in a pollingtrigger's `triggerConfig`
     values and its `triggerDataPath` through the target operation's success (200) response
@@ -359,11 +355,11 @@ class PollingTriggerFieldMissing(Rule):
 
     Fix: point the expression at a field the response declares (`@triggerBody().data`,
     `@{triggerBody().data[0].id}`), or declare the field in the response schema.
+
     Paths through schemas that allow any property (additionalProperties, dynamic schemas) are
     not flagged.
     """
 
-    code = "PollingTriggerFieldMissing"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -403,7 +399,7 @@ class PollingTriggerFieldMissing(Rule):
 
 @register
 class PollingTriggerDataNotArray(Rule):
-    """Flags a pollingtrigger `triggerDataPath` that resolves, in the target operation's success response schema, to something declared but not an array.
+    """A pollingtrigger `triggerDataPath` that points at something other than an array in the response.
 
     What it does: flags a pollingtrigger `triggerDataPath` that resolves, in the target
     operation's success response schema, to something declared but not an array.
@@ -414,7 +410,6 @@ class PollingTriggerDataNotArray(Rule):
     Fix: point triggerDataPath at the array of items (`@triggerBody().value`).
     """
 
-    code = "PollingTriggerDataNotArray"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -443,7 +438,7 @@ class PollingTriggerDataNotArray(Rule):
 
 @register
 class PollingTriggerConfigWithoutCursor(Rule):
-    """Flags a pollingtrigger `triggerConfig` value that holds no expression (a constant such as `"1"`), so nothing of the previous response reaches the next poll.
+    """A pollingtrigger `triggerConfig` value that is a constant, not read from the previous response.
 
     What it does: flags a pollingtrigger `triggerConfig` value that holds no expression
     (a constant such as `"1"`), so nothing of the previous response reaches the next poll.
@@ -454,7 +449,6 @@ class PollingTriggerConfigWithoutCursor(Rule):
     Fix: read the cursor from the newest item, e.g. `@{triggerBody().value[0].id}`.
     """
 
-    code = "PollingTriggerConfigWithoutCursor"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -476,7 +470,7 @@ class PollingTriggerConfigWithoutCursor(Rule):
 
 @register
 class PollingTriggerNotBatchGet(Rule):
-    """Flags an operation named by a pollingtrigger policy that is not a `GET` with `x-ms-trigger: batch`.
+    """An operation a pollingtrigger policy names is not a `GET` with `x-ms-trigger: batch`.
 
     What it does: flags an operation named by a pollingtrigger policy that is not a `GET`
     with `x-ms-trigger: batch`.
@@ -489,7 +483,6 @@ class PollingTriggerNotBatchGet(Rule):
     `"x-ms-trigger-metadata": {"kind": "query", "mode": "polling"}`).
     """
 
-    code = "PollingTriggerNotBatchGet"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.ERROR
@@ -510,7 +503,7 @@ class PollingTriggerNotBatchGet(Rule):
 
 @register
 class PollingTriggerMetadataMissing(Rule):
-    """Flags an operation named by a pollingtrigger policy that has no `x-ms-trigger-metadata: {"kind": "query", "mode": "polling"}`.
+    """An operation a pollingtrigger policy names has no polling `x-ms-trigger-metadata`.
 
     What it does: flags an operation named by a pollingtrigger policy that has no
     `x-ms-trigger-metadata: {"kind": "query", "mode": "polling"}`.
@@ -521,7 +514,6 @@ class PollingTriggerMetadataMissing(Rule):
     Fix: add `"x-ms-trigger-metadata": {"kind": "query", "mode": "polling"}` to the operation.
     """
 
-    code = "PollingTriggerMetadataMissing"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING

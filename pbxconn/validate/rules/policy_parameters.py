@@ -42,13 +42,14 @@ class PolicyParameterUnknown(Rule):
     required and optional ones of Microsoft's schema for that template, plus the operation list
     and policy section) and names the parameter most likely meant. Templates without a published
     parameter list are skipped.
+
     Why it matters: the gateway ignores parameters it does not know, so a misspelled optional
     one (`existAction`, `httpmethod`) silently falls back to the default; a misspelled required
     one also shows up as PolicyParameterMissing.
+
     Fix: correct the name, or remove the parameter.
     """
 
-    code = "PolicyParameterUnknown"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -78,12 +79,13 @@ class PolicyParameterValueNotAllowed(Rule):
     skip, append), `httpMethod` of routerequesttoendpoint and setvaluefromurl, `retainKey`
     (true, false) and `x-ms-apimTemplate-policySection` (Request, Response; Failure only for
     setheader).
+
     Why it matters: the gateway cannot apply the policy with a value it does not know: the
     header is not set, the request is not rerouted, or the policy runs at the wrong stage.
+
     Fix: use one of the listed values, spelled exactly.
     """
 
-    code = "PolicyParameterValueNotAllowed"
     category = "Policies"
     origin = "pbxconn"
     severity = Severity.WARNING

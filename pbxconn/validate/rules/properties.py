@@ -226,10 +226,10 @@ class DefaultValueMustMatchType(_HolderRule):
     Fix: write the default with the declared type.
     """
 
-    keys = ("default",)
+    needs = ("default",)
     category = "Properties"
     severity = W
-    message = "{where}: default {value!r} is not of type {type}"
+    message = "default {value!r} is not of type {type}"
 
     def test(self, obj, ctx):
         typ = obj.get("type")
@@ -248,10 +248,10 @@ class EnumMustContainAtLeastOneElement(_HolderRule):
     Fix: list the allowed values or remove `enum`.
     """
 
-    keys = ("enum",)
+    needs = ("enum",)
     category = "Properties"
     severity = W
-    message = "{where}: enum is empty"
+    message = "enum is empty"
 
     def test(self, obj, ctx):
         if obj.get("enum") == []:
@@ -287,7 +287,7 @@ class ExtensionNameNotValid(_PropRule):
     """
 
     severity = W
-    message = "{key!r} is not a Swagger key of {where}; extensions must start with 'x-'"
+    message = "{key!r} is not a Swagger key of {kind}; extensions must start with 'x-'"
 
     def check(self, node, ctx):
         def unknown(obj: Any, kind: str) -> list[str]:
@@ -301,26 +301,25 @@ class ExtensionNameNotValid(_PropRule):
 
         root = doc(ctx)
         for key in unknown(root, "root"):
-            yield Violation({"key": key, "where": "the document"}, (key,))
+            yield Violation({"key": key, "kind": "the document"}, (key,))
         for key in unknown(root.get("info"), "info"):
-            yield Violation({"key": key, "where": "info"}, ("info", key))
+            yield Violation({"key": key, "kind": "info"}, ("info", key))
         for path, item in as_dict(root.get("paths")).items():
             for key in unknown(item, "path"):
-                yield Violation({"key": key, "where": f"path {path}"}, ("paths", path, key))
+                yield Violation({"key": key, "kind": "a path item"}, ("paths", path, key))
         for op in operations(ctx):
             for key in unknown(op.op, "operation"):
-                yield Violation({"key": key, "where": op_label(op)}, op.pointer + (key,))
+                yield Violation({"key": key, "kind": "an operation"}, op.pointer + (key,))
             for code, resp in as_dict(as_dict(op.op).get("responses")).items():
                 for key in unknown(resp, "response"):
-                    yield Violation({"key": key, "where": f"response {code} of {op_label(op)}"},
-                                    op.pointer + ("responses", code, key))
+                    yield Violation({"key": key, "kind": "a response"}, op.pointer + ("responses", code, key))
         seen: set = set()
         for p in getattr(ctx, "parameters", None) or ():
             if p.pointer in seen:
                 continue
             seen.add(p.pointer)
             for key in unknown(p.param, "parameter"):
-                yield Violation({"key": key, "where": f"parameter {as_dict(p.param).get('name')!r}"}, p.pointer + (key,))
+                yield Violation({"key": key, "kind": "a parameter"}, p.pointer + (key,))
 
 
 def filter_functions(ctx: Any) -> Iterator[tuple[Any, tuple, bool]]:
@@ -540,7 +539,7 @@ class InvalidStringBinaryProperty(_PropRule):
     """
 
     severity = W
-    message = "{operation}: binary string at {where} is nested in the body"
+    message = "{operation}: binary string is nested in the body"
 
     def check(self, node, ctx):
         if not has_key(ctx, "format=binary"):
@@ -549,7 +548,7 @@ class InvalidStringBinaryProperty(_PropRule):
         for op, sub, ptr, chain in input_schemas(ctx):
             if chain and sub.get("type") == "string" and sub.get("format") == "binary" and ptr not in seen:
                 seen.add(ptr)
-                yield Violation({"operation": op_label(op), "where": "/".join(map(str, ptr))}, ptr)
+                yield Violation({"operation": op_label(op)}, ptr)
 
 
 MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+(\s*;\s*[A-Za-z0-9_.-]+=\S+)*\s*$")
@@ -589,10 +588,10 @@ class MissingEnumValuesDisplayName(_HolderRule):
     Fix: add a displayName.
     """
 
-    keys = ("x-ms-enum-values",)
+    needs = ("x-ms-enum-values",)
     category = "Properties"
     severity = W
-    message = "{where}: x-ms-enum-values item {index} has no displayName"
+    message = "x-ms-enum-values item {index} has no displayName"
 
     def test(self, obj, ctx):
         for i, item in enumerate(as_list(obj.get("x-ms-enum-values"))):
@@ -611,10 +610,10 @@ class MultipleOfMustBeGreaterThanZero(_HolderRule):
     Fix: use a positive number.
     """
 
-    keys = ("multipleOf",)
+    needs = ("multipleOf",)
     category = "Properties"
     severity = W
-    message = "{where}: multipleOf {value!r} must be greater than 0"
+    message = "multipleOf {value!r} must be greater than 0"
 
     def test(self, obj, ctx):
         value = obj.get("multipleOf")
@@ -685,7 +684,7 @@ class RequiredPropertyDefinitionMissing(MicrosoftRule):
     category = "Properties"
     subject = "schema"
     severity = W
-    message = "required property {name!r} is not defined in {where}"
+    message = "required property {name!r} is not defined in the schema"
 
     needs = ("required",)
 
@@ -696,7 +695,7 @@ class RequiredPropertyDefinitionMissing(MicrosoftRule):
             return
         for name in as_list(schema.get("required")):
             if isinstance(name, str) and name not in props:
-                yield Violation({"name": name, "where": "/".join(map(str, node.pointer))}, node.pointer + ("required",))
+                yield Violation({"name": name}, node.pointer + ("required",))
 
 
 @register
@@ -715,7 +714,7 @@ class RequiredPropertyMissing(_PropRule):
 
     severity = E
     certification = True
-    message = "the {name!r} property is required at {where}"
+    message = "the {name!r} property is required"
 
     def check(self, node, ctx):
         root = doc(ctx)
@@ -725,9 +724,9 @@ class RequiredPropertyMissing(_PropRule):
         if isinstance(info, dict):
             for key in ("description", "contact"):
                 if key not in info:
-                    yield Violation({"name": key, "where": "info"}, ("info",))
+                    yield Violation({"name": key}, ("info",))
         if "x-ms-connector-metadata" not in root:
-            yield Violation({"name": "x-ms-connector-metadata", "where": "the document root"}, ())
+            yield Violation({"name": "x-ms-connector-metadata"}, ())
         seen: set = set()
         for op in operations(ctx):
             for p in op.parameters:
@@ -737,7 +736,7 @@ class RequiredPropertyMissing(_PropRule):
                 seen.add(p.pointer)
                 for key in ("x-ms-summary", "description"):
                     if key not in param:
-                        yield Violation({"name": key, "where": f"parameter {param.get('name')!r}"}, p.pointer,
+                        yield Violation({"name": key}, p.pointer,
                                         severity=W)
 
 
@@ -755,14 +754,14 @@ class RequiredPropertyNotOnObject(MicrosoftRule):
     category = "Properties"
     subject = "schema"
     severity = W
-    message = "{where}: required is only allowed on object schemas (type is {type})"
+    message = "required is only allowed on object schemas (type is {type})"
 
     needs = ("required",)
 
     def check(self, node, ctx):
         typ = node.schema.get("type")
         if isinstance(node.schema.get("required"), list) and isinstance(typ, str) and typ != "object":
-            yield Violation({"where": "/".join(map(str, node.pointer)), "type": typ}, node.pointer + ("required",))
+            yield Violation({"type": typ}, node.pointer + ("required",))
 
 
 @register

@@ -24,9 +24,14 @@ class _RespRule(MicrosoftRule):
 
 @register
 class BodyParameterSchemaRequired(MicrosoftRule):
-    """What it does: flags an `in: body` parameter without `schema`.
+    """A body parameter without `schema`.
+
+    What it does: flags an `in: body` parameter without `schema`.
+
     Why it matters: the designer has no fields to show and the body cannot be built.
-    Fix: add a `schema` to the body parameter."""
+
+    Fix: add a `schema` to the body parameter.
+    """
 
     category = "Response"
     subject = "parameter"
@@ -41,9 +46,14 @@ class BodyParameterSchemaRequired(MicrosoftRule):
 
 @register
 class DefaultResponseHasSchema(MicrosoftRule):
-    """What it does: flags a `default` response carrying a schema.
+    """A `default` response with a schema.
+
+    What it does: flags a `default` response carrying a schema.
+
     Why it matters: the designer may take outputs from it instead of the success response.
-    Fix: put the schema on the 2xx response; keep `default` for errors without schema."""
+
+    Fix: put the schema on the 2xx response; keep `default` for errors without schema.
+    """
 
     category = "Response"
     subject = "response"
@@ -59,14 +69,19 @@ class DefaultResponseHasSchema(MicrosoftRule):
 
 @register
 class InvalidCustomEditorExtensionDictionaryValue(MicrosoftRule):
-    """What it does: flags `x-ms-editor: dictionary` on a schema that is not an object with additionalProperties.
+    """`x-ms-editor: dictionary` on a schema that is not an object with additionalProperties.
+
+    What it does: flags `x-ms-editor: dictionary` on a schema that is not an object with additionalProperties.
+
     Why it matters: the dictionary editor edits free key/value pairs; it cannot work on other shapes.
-    Fix: use it on `type: object` with `additionalProperties`, or remove it."""
+
+    Fix: use it on `type: object` with `additionalProperties`, or remove it.
+    """
 
     category = "Response"
     subject = "schema"
     severity = W
-    message = "x-ms-editor 'dictionary' at {where} needs an object with additionalProperties"
+    message = "x-ms-editor 'dictionary' needs an object with additionalProperties"
 
     needs = ("x-ms-editor",)
 
@@ -75,7 +90,7 @@ class InvalidCustomEditorExtensionDictionaryValue(MicrosoftRule):
         if schema.get("x-ms-editor") == "dictionary":
             extra = schema.get("additionalProperties")
             if schema.get("type") != "object" or not (extra is True or isinstance(extra, dict)):
-                yield Violation({"where": "/".join(map(str, node.pointer))}, node.pointer + ("x-ms-editor",))
+                yield Violation({}, node.pointer + ("x-ms-editor",))
 
 
 _ESCAPE = re.compile(r"~(?![01])")
@@ -83,9 +98,14 @@ _ESCAPE = re.compile(r"~(?![01])")
 
 @register
 class JsonPointerNotValid(_RespRule):
-    """What it does: flags a `$ref` that is not a local JSON pointer (`#/...` with valid `~0`/`~1` escapes).
+    """A `$ref` that is not a valid local JSON pointer.
+
+    What it does: flags a `$ref` that is not a local JSON pointer (`#/...` with valid `~0`/`~1` escapes).
+
     Why it matters: the platform resolves only local references; anything else is lost.
-    Fix: write `#/definitions/<Name>` (or parameters/responses), escaping `/` as `~1`."""
+
+    Fix: write `#/definitions/<Name>` (or parameters/responses), escaping `/` as `~1`.
+    """
 
     severity = E
     message = "$ref {ref!r} is not a valid local JSON pointer"
@@ -100,9 +120,14 @@ class JsonPointerNotValid(_RespRule):
 
 @register
 class NonBodyParameterSchemaNotValid(MicrosoftRule):
-    """What it does: flags a non-body parameter that uses `schema`.
+    """A non-body parameter that uses `schema`.
+
+    What it does: flags a non-body parameter that uses `schema`.
+
     Why it matters: only body parameters take a schema; other parameters are typed with `type`.
-    Fix: replace `schema` by `type` (and `items`, `format`)."""
+
+    Fix: replace `schema` by `type` (and `items`, `format`).
+    """
 
     category = "Response"
     subject = "parameter"
@@ -133,9 +158,14 @@ def _required_edges(ctx: Any) -> dict[str, set[str]]:
 
 @register
 class RequiredLoopInSchemaNotAllowed(_RespRule):
-    """What it does: flags definitions whose required properties reference each other in a cycle.
+    """Definitions whose required properties reference each other in a cycle.
+
+    What it does: flags definitions whose required properties reference each other in a cycle.
+
     Why it matters: no finite value can satisfy the schema; the designer recurses forever.
-    Fix: make one property in the cycle optional."""
+
+    Fix: make one property in the cycle optional.
+    """
 
     severity = E
     message = "definition {name!r} requires itself through {path}"
@@ -160,9 +190,14 @@ class RequiredLoopInSchemaNotAllowed(_RespRule):
 
 @register
 class ResponseExampleMustBeProducedByOperation(MicrosoftRule):
-    """What it does: flags a response example whose MIME type is not in the operation's produces.
+    """A response example whose MIME type is not in the operation's `produces`.
+
+    What it does: flags a response example whose MIME type is not in the operation's produces.
+
     Why it matters: the example describes a content type the operation never returns.
-    Fix: add the type to produces or fix the example key."""
+
+    Fix: add the type to produces or fix the example key.
+    """
 
     category = "Response"
     subject = "response"
@@ -185,9 +220,14 @@ class ResponseExampleMustBeProducedByOperation(MicrosoftRule):
 
 @register
 class ResponseHeadersAreNotUnique(MicrosoftRule):
-    """What it does: flags response headers whose names differ only in letter case.
+    """A response declares two headers whose names differ only in letter case.
+
+    What it does: flags response headers whose names differ only in letter case.
+
     Why it matters: HTTP header names are case-insensitive; the two are one header.
-    Fix: keep one."""
+
+    Fix: keep one.
+    """
 
     category = "Response"
     subject = "response"
@@ -208,9 +248,14 @@ class ResponseHeadersAreNotUnique(MicrosoftRule):
 
 @register
 class ResponseMustBeDefaultOrHttpStatusCode(_RespRule):
-    """What it does: flags a response key that is neither `default` nor a three-digit HTTP status code.
+    """A response key that is neither `default` nor an HTTP status code.
+
+    What it does: flags a response key that is neither `default` nor a three-digit HTTP status code.
+
     Why it matters: the platform cannot match such a response to any reply.
-    Fix: use a status code such as 200, or `default`."""
+
+    Fix: use a status code such as 200, or `default`.
+    """
 
     severity = E
     message = "response key {key!r} of {operation} is not an HTTP status code or 'default'"
@@ -235,9 +280,14 @@ def _operation_ref_sites(ctx: Any, section: str) -> list[tuple[Any, tuple]]:
 
 @register
 class ResponseReferenceNotFound(_RespRule):
-    """What it does: flags a response `$ref` to `#/responses/<name>` whose target does not exist.
+    """A response `$ref` whose target does not exist.
+
+    What it does: flags a response `$ref` to `#/responses/<name>` whose target does not exist.
+
     Why it matters: the operation loses its response and its outputs.
-    Fix: define the response under the root `responses` or correct the name."""
+
+    Fix: define the response under the root `responses` or correct the name.
+    """
 
     severity = E
     message = "response reference {ref!r} has no target"
@@ -250,9 +300,14 @@ class ResponseReferenceNotFound(_RespRule):
 
 @register
 class ResponseReferenceNotValid(_RespRule):
-    """What it does: flags a response `$ref` that is not of the form `#/responses/<name>`.
+    """A response `$ref` not of the form `#/responses/<name>`.
+
+    What it does: flags a response `$ref` that is not of the form `#/responses/<name>`.
+
     Why it matters: the platform resolves response references only there.
-    Fix: move the response under the root `responses` and reference it as `#/responses/<name>`."""
+
+    Fix: move the response under the root `responses` and reference it as `#/responses/<name>`.
+    """
 
     severity = E
     message = "response reference {ref!r} must have the form '#/responses/<name>'"
@@ -265,14 +320,20 @@ class ResponseReferenceNotValid(_RespRule):
 
 @register
 class SchemaDefinitionSetIncorrectly(MicrosoftRule):
-    """What it does: flags a 200/201 response without schema (for webhook triggers: x-ms-notification-content without schema) on operations that are not DELETE.
+    """A 200/201 response (or webhook notification content) without a schema.
+
+    What it does: flags a 200/201 response without schema (for webhook triggers: x-ms-notification-content
+    without schema) on operations that are not DELETE.
+
     Why it matters: the designer shows no outputs, so later steps cannot use the result.
-    Fix: add the response schema (or the notification content schema)."""
+
+    Fix: add the response schema (or the notification content schema).
+    """
 
     category = "Response"
     subject = "operation"
     severity = W
-    message = "operation {operation} has no output schema {where}"
+    message = "operation {operation} has no output schema"
 
     def check(self, node, ctx):
         op = as_dict(node.op)
@@ -281,7 +342,7 @@ class SchemaDefinitionSetIncorrectly(MicrosoftRule):
         if is_webhook(ctx, node):
             content = as_dict(node.path_item).get("x-ms-notification-content")
             if isinstance(content, dict) and not isinstance(content.get("schema"), dict):
-                yield Violation({"operation": op_label(node), "where": "in x-ms-notification-content"},
+                yield Violation({"operation": op_label(node)},
                                 node.pointer[:-1] + ("x-ms-notification-content",))
             return
         responses = as_dict(op.get("responses"))
@@ -292,7 +353,7 @@ class SchemaDefinitionSetIncorrectly(MicrosoftRule):
             resp, _ = resolve(ctx, responses[code])
             if isinstance(as_dict(resp).get("schema"), dict):
                 return
-        yield Violation({"operation": op_label(node), "where": f"on response {ok[0]}"},
+        yield Violation({"operation": op_label(node)},
                         node.pointer + ("responses", ok[0]))
 
 
@@ -318,9 +379,14 @@ def _schema_ref_sites(ctx: Any) -> list[tuple[Any, tuple]]:
 
 @register
 class SchemaReferenceNotFound(_RespRule):
-    """What it does: flags a schema `$ref` to `#/definitions/<name>` whose target does not exist.
+    """A schema `$ref` whose target does not exist.
+
+    What it does: flags a schema `$ref` to `#/definitions/<name>` whose target does not exist.
+
     Why it matters: the schema is lost; inputs or outputs disappear from the designer.
-    Fix: add the definition or correct the name."""
+
+    Fix: add the definition or correct the name.
+    """
 
     severity = E
     message = "schema reference {ref!r} has no target"
@@ -333,9 +399,14 @@ class SchemaReferenceNotFound(_RespRule):
 
 @register
 class SchemaReferenceNotValid(_RespRule):
-    """What it does: flags a schema `$ref` that is not of the form `#/definitions/<name>`.
+    """A schema `$ref` not of the form `#/definitions/<name>`.
+
+    What it does: flags a schema `$ref` that is not of the form `#/definitions/<name>`.
+
     Why it matters: the platform resolves schema references only to definitions.
-    Fix: move the schema to `definitions` and reference it as `#/definitions/<name>`."""
+
+    Fix: move the schema to `definitions` and reference it as `#/definitions/<name>`.
+    """
 
     severity = W
     message = "schema reference {ref!r} should have the form '#/definitions/<name>'"
@@ -349,9 +420,14 @@ class SchemaReferenceNotValid(_RespRule):
 
 @register
 class SchemaRefLoopNotAllowed(_RespRule):
-    """What it does: flags a definition that is only a `$ref` to another definition.
+    """A definition that is only a `$ref` to another definition.
+
+    What it does: flags a definition that is only a `$ref` to another definition.
+
     Why it matters: alias chains are not followed and can loop.
-    Fix: reference the target definition directly."""
+
+    Fix: reference the target definition directly.
+    """
 
     severity = E
     message = "definition {name!r} is only a $ref to another definition"
@@ -364,14 +440,19 @@ class SchemaRefLoopNotAllowed(_RespRule):
 
 @register
 class SchemaTypeFileNotValid(MicrosoftRule):
-    """What it does: flags `type: file` in a schema other than the root of a response schema.
+    """`type: file` in a schema other than the root of a response schema.
+
+    What it does: flags `type: file` in a schema other than the root of a response schema.
+
     Why it matters: Swagger allows file only for formData parameters and whole responses.
-    Fix: use `type: string, format: binary`, or a formData file parameter."""
+
+    Fix: use `type: string, format: binary`, or a formData file parameter.
+    """
 
     category = "Response"
     subject = "schema"
     severity = W
-    message = "type 'file' is not allowed at {where}"
+    message = "type 'file' is not allowed here"
 
     def check(self, node, ctx):
         if node.schema.get("type") != "file":
@@ -381,14 +462,19 @@ class SchemaTypeFileNotValid(MicrosoftRule):
             (ptr[0] == "paths" and len(ptr) >= 5 and ptr[-3] == "responses")
             or (ptr[0] == "responses" and len(ptr) == 3))
         if not at_response_root:
-            yield Violation({"where": "/".join(map(str, ptr))}, ptr + ("type",))
+            yield Violation({}, ptr + ("type",))
 
 
 @register
 class SchemeNotSupported(_RespRule):
-    """What it does: flags the `ws` or `wss` scheme.
+    """The `ws` or `wss` scheme.
+
+    What it does: flags the `ws` or `wss` scheme.
+
     Why it matters: connectors cannot call WebSocket endpoints.
-    Fix: use https."""
+
+    Fix: use https.
+    """
 
     severity = E
     message = "scheme {value!r} is not supported"

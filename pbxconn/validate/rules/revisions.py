@@ -15,9 +15,15 @@ W = Severity.WARNING
 
 @register
 class ApiAnnotationExtensionReplacementInfoForNonDeprecatedOperations(_OpRule):
-    """What it does: flags `x-ms-api-annotation.replacement` on an operation not marked deprecated.
-    Why it matters: a replacement only makes sense for a deprecated operation; the designer points users away from a live one.
-    Fix: set `deprecated: true` or remove `replacement`."""
+    """An operation names a replacement but is not deprecated.
+
+    What it does: flags `x-ms-api-annotation.replacement` on an operation not marked deprecated.
+
+    Why it matters: a replacement only makes sense for a deprecated operation; the designer points users away
+    from a live one.
+
+    Fix: set `deprecated: true` or remove `replacement`.
+    """
 
     severity = W
     message = "operation {operation} names a replacement but is not deprecated"
@@ -45,9 +51,14 @@ class _ReplacementField(_OpRule):
 
 @register
 class ApiAnnotationExtensionReplacementInfoMissingApiProperty(_ReplacementField):
-    """What it does: flags an `x-ms-api-annotation.replacement` without `api`.
+    """An `x-ms-api-annotation.replacement` without `api`.
+
+    What it does: flags an `x-ms-api-annotation.replacement` without `api`.
+
     Why it matters: the platform needs both the API and the operationId of the replacement.
-    Fix: add `api` to `replacement`."""
+
+    Fix: add `api` to `replacement`.
+    """
 
     field_name = "api"
     message = "replacement of operation {operation} has no 'api'"
@@ -55,9 +66,14 @@ class ApiAnnotationExtensionReplacementInfoMissingApiProperty(_ReplacementField)
 
 @register
 class ApiAnnotationExtensionReplacementInfoMissingOperationIdProperty(_ReplacementField):
-    """What it does: flags an `x-ms-api-annotation.replacement` without `operationId`.
+    """An `x-ms-api-annotation.replacement` without `operationId`.
+
+    What it does: flags an `x-ms-api-annotation.replacement` without `operationId`.
+
     Why it matters: the designer cannot send users to the replacing operation.
-    Fix: add `operationId` to `replacement`."""
+
+    Fix: add `operationId` to `replacement`.
+    """
 
     field_name = "operationId"
     message = "replacement of operation {operation} has no 'operationId'"
@@ -87,9 +103,14 @@ class _FamilyRule(MicrosoftRule):
 
 @register
 class OperationFamilyHasDuplicateRevisions(_FamilyRule):
-    """What it does: flags two operations of one x-ms-api-annotation family with the same revision.
+    """Two operations of one family share a revision.
+
+    What it does: flags two operations of one x-ms-api-annotation family with the same revision.
+
     Why it matters: the designer cannot tell which revision is newer.
-    Fix: give each revision its own number."""
+
+    Fix: give each revision its own number.
+    """
 
     message = "operations {first} and {second} of family {family!r} share revision {revision}"
 
@@ -113,9 +134,14 @@ def _active(ann: Mapping, op: Mapping) -> bool:
 
 @register
 class OperationFamilyHasManyActiveOperations(_FamilyRule):
-    """What it does: flags a family with more than two operations not marked deprecated.
+    """A family with more than two operations not marked deprecated.
+
+    What it does: flags a family with more than two operations not marked deprecated.
+
     Why it matters: users see several live versions of the same action.
-    Fix: deprecate older revisions."""
+
+    Fix: deprecate older revisions.
+    """
 
     message = "family {family!r} has {count} non-deprecated operations"
 
@@ -128,9 +154,14 @@ class OperationFamilyHasManyActiveOperations(_FamilyRule):
 
 @register
 class OperationFamilyHasManyActiveProductionOperations(_FamilyRule):
-    """What it does: flags a family with several non-deprecated operations in Production status.
+    """A family with several non-deprecated Production operations.
+
+    What it does: flags a family with several non-deprecated operations in Production status.
+
     Why it matters: only the newest revision should be offered for new flows.
-    Fix: mark older revisions `deprecated: true`."""
+
+    Fix: mark older revisions `deprecated: true`.
+    """
 
     message = "family {family!r} has {count} non-deprecated Production operations"
 
@@ -144,9 +175,14 @@ class OperationFamilyHasManyActiveProductionOperations(_FamilyRule):
 
 @register
 class OperationFamilyHasManyEmptyRevisions(_FamilyRule):
-    """What it does: flags a family in which more than one operation has no revision.
+    """A family in which more than one operation has no revision.
+
+    What it does: flags a family in which more than one operation has no revision.
+
     Why it matters: revisions order the family; two unnumbered members cannot be ordered.
-    Fix: give every member a `revision`."""
+
+    Fix: give every member a `revision`.
+    """
 
     message = "family {family!r} has {count} operations without a revision"
 
@@ -159,9 +195,14 @@ class OperationFamilyHasManyEmptyRevisions(_FamilyRule):
 
 @register
 class OperationRevisionEmpty(_OpRule):
-    """What it does: flags an operation in an x-ms-api-annotation family with no revision.
+    """An operation in an x-ms-api-annotation family without a revision.
+
+    What it does: flags an operation in an x-ms-api-annotation family with no revision.
+
     Why it matters: revisions order the members of a family.
-    Fix: add `revision` (an integer from 1)."""
+
+    Fix: add `revision` (an integer from 1).
+    """
 
     severity = W
     message = "operation {operation} is in family {family!r} but has no revision"
@@ -177,9 +218,15 @@ class OperationRevisionEmpty(_OpRule):
 
 @register
 class OperationStatusAheadOfConnector(_OpRule):
-    """What it does: flags an operation in Production status while the connector (info x-ms-api-annotation) is Preview.
+    """A Production operation in a connector that is Preview.
+
+    What it does: flags an operation in Production status while the connector (info x-ms-api-annotation) is
+    Preview.
+
     Why it matters: an operation cannot be more mature than its connector.
-    Fix: set the operation to Preview or the connector to Production."""
+
+    Fix: set the operation to Preview or the connector to Production.
+    """
 
     severity = W
     message = "operation {operation} is Production but the connector is Preview"

@@ -397,7 +397,6 @@ class HardcodedBearerToken(_SecretRule):
     Fix: revoke the token, remove it, and let the connection supply credentials.
     """
 
-    code = "HardcodedBearerToken"
     message = "{what} is written into the package"
     kind = "bearer"
 
@@ -414,7 +413,6 @@ class HardcodedPrivateKey(_SecretRule):
     Fix: revoke and replace the key; keep keys in the connection or a key vault.
     """
 
-    code = "HardcodedPrivateKey"
     message = "{what} is written into the package"
     kind = "private-key"
 
@@ -432,14 +430,13 @@ class HardcodedAccessKey(_SecretRule):
     Fix: revoke the key and remove it from the package.
     """
 
-    code = "HardcodedAccessKey"
     message = "{what} is written into the package"
     kind = "access-key"
 
 
 @register
 class HardcodedApiKey(_SecretRule):
-    """A literal credential where the connector expects one from the connection, judged by a random-looking value in a secret field together; a GUID is only a warning, a short hex id nothing.
+    """A literal API key, token or password in a secret field, where the connection should supply it.
 
     What it does: reports random-looking literal values (16+ characters, letters and digits,
     high entropy, not a placeholder) in the `default`, `x-example`, `example` or
@@ -465,7 +462,6 @@ class HardcodedApiKey(_SecretRule):
     stay errors in a secret field: many services issue 32- or 40-digit hex keys.
     """
 
-    code = "HardcodedApiKey"
     message = "{what} is written into the package"
     kind = "api-key"
 
@@ -482,6 +478,5 @@ class HardcodedClientSecret(_SecretRule):
     Fix: rotate the secret at the identity provider and replace the value with a placeholder.
     """
 
-    code = "HardcodedClientSecret"
     message = "{what} is written into the package"
     kind = "client-secret"

@@ -35,9 +35,15 @@ class _SecRule(MicrosoftRule):
 
 @register
 class OAuthSecurityRequirementValueMustBeScopeName(_SecRule):
-    """What it does: flags an OAuth security requirement listing a scope its securityDefinitions entry does not declare.
+    """An OAuth security requirement lists a scope its scheme does not declare.
+
+    What it does: flags an OAuth security requirement listing a scope its securityDefinitions entry does not
+    declare.
+
     Why it matters: the platform cannot request an unknown scope.
-    Fix: declare the scope in the scheme's `scopes` or remove it from the requirement."""
+
+    Fix: declare the scope in the scheme's `scopes` or remove it from the requirement.
+    """
 
     severity = W
     message = "scope {scope!r} is not declared by security scheme {name!r}"
@@ -55,11 +61,16 @@ class OAuthSecurityRequirementValueMustBeScopeName(_SecRule):
 
 @register
 class SecurityRequirementMustBeDefined(_SecRule):
-    """What it does: flags a `security` requirement naming a scheme that securityDefinitions lacks.
+    """A `security` requirement names a scheme securityDefinitions lacks.
+
+    What it does: flags a `security` requirement naming a scheme that securityDefinitions lacks.
+
     Why it matters: the requirement is dangling; tools reading the swagger cannot tell how calls are
     authenticated. (A warning: the platform authenticates from apiProperties.json, and accepted
     connectors carry such requirements.)
-    Fix: define the scheme or correct its name."""
+
+    Fix: define the scheme or correct its name.
+    """
 
     severity = W
     message = "security requirement names undefined scheme {name!r}"
@@ -72,9 +83,14 @@ class SecurityRequirementMustBeDefined(_SecRule):
 
 @register
 class SecurityRequirementMustHaveEmptyValue(_SecRule):
-    """What it does: flags a basic or apiKey security requirement that lists scopes.
+    """A basic or apiKey security requirement that lists scopes.
+
+    What it does: flags a basic or apiKey security requirement that lists scopes.
+
     Why it matters: only OAuth schemes have scopes; Swagger requires `[]` for the others.
-    Fix: write `[]`."""
+
+    Fix: write `[]`.
+    """
 
     severity = W
     message = "security requirement {name!r} ({type}) must be an empty list"
@@ -88,9 +104,14 @@ class SecurityRequirementMustHaveEmptyValue(_SecRule):
 
 @register
 class SecurityRequirementMustHaveValue(_SecRule):
-    """What it does: flags a security requirement whose value is missing or null instead of a list.
+    """A security requirement whose value is missing or null instead of a list.
+
+    What it does: flags a security requirement whose value is missing or null instead of a list.
+
     Why it matters: Swagger requires a list of scopes (empty for non-OAuth schemes).
-    Fix: write `[]` (or the OAuth scopes)."""
+
+    Fix: write `[]` (or the OAuth scopes).
+    """
 
     severity = W
     message = "security requirement {name!r} must be a list (use [])"

@@ -26,13 +26,14 @@ class OperationSummaryTooLongForCertification(Rule):
     What it does: measures each operation's `summary`. Beside OperationSummaryTooLong (Microsoft's
     validator: fewer than 120 characters), certification asks for 80 characters or fewer, so a
     summary of 81 to 119 characters is flagged here only, and a longer one by both rules.
+
     Why it matters: the summary is the action's name in the designer; Microsoft's certification
     guidance keeps operation and parameter summaries to phrases of 80 characters or fewer, and
     certified connectors keep to it (none of about 16,000 certified summaries is longer).
+
     Fix: shorten the summary to 80 characters and move the detail into `description`.
     """
 
-    code = "OperationSummaryTooLongForCertification"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -57,13 +58,14 @@ class PropertySummaryTooLong(Rule):
 
     What it does: measures the `x-ms-summary` of every property of request and response schemas
     (parameters' own x-ms-summary is ParameterSummaryTooLong).
+
     Why it matters: the designer shows body properties as the action's input fields and response
     properties as dynamic content, labelled with their x-ms-summary; the certification guidance
     keeps such summaries to 80 characters, and longer labels are cut off.
+
     Fix: shorten the label and move the detail into `description`.
     """
 
-    code = "PropertySummaryTooLong"
     category = "Certification"
     origin = "pbxconn"
     severity = Severity.WARNING

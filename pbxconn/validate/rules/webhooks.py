@@ -71,25 +71,37 @@ class _HookRule(MicrosoftRule):
 
 @register
 class NotificationUrlNotAllowedInThisPosition(_HookRule):
-    """What it does: flags x-ms-notification-url outside the request body (on a query/header/path parameter or in a response or notification schema).
+    """x-ms-notification-url outside the request body.
+
+    What it does: flags x-ms-notification-url outside the request body (on a query/header/path parameter or in
+    a response or notification schema).
+
     Why it matters: the platform writes the callback URL only into the request body.
-    Fix: mark a property of the body parameter's schema instead."""
+
+    Fix: mark a property of the body parameter's schema instead.
+    """
 
     severity = W
-    message = "{operation}: x-ms-notification-url is only allowed in the request body ({where})"
+    message = "{operation}: x-ms-notification-url is only allowed in the request body, not in a {kind}"
 
     def check(self, node, ctx):
         for kind, op, obj, ptr, _, _ in marks(ctx):
             if kind == "output" or (kind == "parameter" and obj.get("in") != "body"):
-                where = "response/notification schema" if kind == "output" else f"{obj.get('in')} parameter"
-                yield Violation({"operation": op_label(op), "where": where}, ptr + (MARK,))
+                label = "response/notification schema" if kind == "output" else f"{obj.get('in')} parameter"
+                yield Violation({"operation": op_label(op), "kind": label}, ptr + (MARK,))
 
 
 @register
 class NotificationUrlNotInternal(_HookRule):
-    """What it does: flags a notification-URL property when neither it nor a parent (nor the body parameter) is `x-ms-visibility: internal`.
+    """A notification URL property that is not internal.
+
+    What it does: flags a notification-URL property when neither it nor a parent (nor the body parameter) is
+    `x-ms-visibility: internal`.
+
     Why it matters: users would be asked to type the callback URL the platform fills in.
-    Fix: add `"x-ms-visibility": "internal"`."""
+
+    Fix: add `"x-ms-visibility": "internal"`.
+    """
 
     severity = W
     message = "{operation}: notification URL property {name!r} is not internal"
@@ -103,9 +115,14 @@ class NotificationUrlNotInternal(_HookRule):
 
 @register
 class NotificationUrlNotRequired(_HookRule):
-    """What it does: flags a notification-URL property that is not required at every level from the body down.
+    """A notification URL property that is not required at every level.
+
+    What it does: flags a notification-URL property that is not required at every level from the body down.
+
     Why it matters: an optional field may be left out, and the service never learns where to call back.
-    Fix: list the property (and each parent) in `required`, and make the body parameter required."""
+
+    Fix: list the property (and each parent) in `required`, and make the body parameter required.
+    """
 
     severity = W
     message = "{operation}: notification URL property {name!r} is not required at every level"
@@ -124,9 +141,14 @@ class NotificationUrlNotRequired(_HookRule):
 
 @register
 class NotificationUrlNotString(_HookRule):
-    """What it does: flags a notification-URL property whose type is not string.
+    """A notification URL property whose type is not string.
+
+    What it does: flags a notification-URL property whose type is not string.
+
     Why it matters: the platform fills in a URL string.
-    Fix: set `"type": "string"`."""
+
+    Fix: set `"type": "string"`.
+    """
 
     severity = W
     message = "{operation}: notification URL property {name!r} must be type string"
@@ -139,9 +161,14 @@ class NotificationUrlNotString(_HookRule):
 
 @register
 class NotificationExtensionNotSupportedInWebhookOperation(_OpRule):
-    """What it does: flags `x-ms-notification` on a webhook (registration) operation.
+    """`x-ms-notification` on a webhook registration operation.
+
+    What it does: flags `x-ms-notification` on a webhook (registration) operation.
+
     Why it matters: x-ms-notification links a trigger to a webhook; on the webhook itself it is meaningless.
-    Fix: remove it from the webhook operation."""
+
+    Fix: remove it from the webhook operation.
+    """
 
     severity = W
     message = "webhook operation {operation} must not carry x-ms-notification"
@@ -155,9 +182,14 @@ class NotificationExtensionNotSupportedInWebhookOperation(_OpRule):
 
 @register
 class NotificationExtensionSupportedForTriggerOnly(_OpRule):
-    """What it does: flags `x-ms-notification` on an operation without `x-ms-trigger`.
+    """`x-ms-notification` on an operation that is not a trigger.
+
+    What it does: flags `x-ms-notification` on an operation without `x-ms-trigger`.
+
     Why it matters: only triggers can be fed by a webhook notification.
-    Fix: remove x-ms-notification or make the operation a trigger."""
+
+    Fix: remove x-ms-notification or make the operation a trigger.
+    """
 
     severity = W
     message = "operation {operation} uses x-ms-notification but is not a trigger"
@@ -171,9 +203,14 @@ class NotificationExtensionSupportedForTriggerOnly(_OpRule):
 
 @register
 class NotificationOperationMustBeWebhook(_OpRule):
-    """What it does: flags `x-ms-notification.operationId` naming an operation that is not a webhook trigger.
+    """`x-ms-notification` names an operation that is not a webhook trigger.
+
+    What it does: flags `x-ms-notification.operationId` naming an operation that is not a webhook trigger.
+
     Why it matters: the platform registers the callback through that operation.
-    Fix: name the webhook registration operation."""
+
+    Fix: name the webhook registration operation.
+    """
 
     severity = W
     message = "x-ms-notification of {operation} names {target!r}, which is not a webhook operation"
@@ -192,9 +229,15 @@ class NotificationOperationMustBeWebhook(_OpRule):
 
 @register
 class OperationMustHaveNotificationContentExtension(_OpRule):
-    """What it does: flags an operation with an x-ms-notification-url input whose path item has no x-ms-notification-content.
+    """An operation with an x-ms-notification-url input whose path has no x-ms-notification-content.
+
+    What it does: flags an operation with an x-ms-notification-url input whose path item has no
+    x-ms-notification-content.
+
     Why it matters: without it the designer shows no outputs for the webhook trigger.
-    Fix: add `x-ms-notification-content` with the callback payload schema to the path item."""
+
+    Fix: add `x-ms-notification-content` with the callback payload schema to the path item.
+    """
 
     severity = W
     message = "webhook operation {operation} has no x-ms-notification-content on its path"
@@ -206,9 +249,16 @@ class OperationMustHaveNotificationContentExtension(_OpRule):
 
 @register
 class WebhookOperationsMissingNotificationUrlProperty(_OpRule):
-    """What it does: flags a webhook trigger (x-ms-trigger with x-ms-notification-content) with no input marked x-ms-notification-url.
-    Why it matters: the platform cannot hand the callback URL to the service (unless custom code or a policy does).
-    Fix: mark the callback URL body property with `x-ms-notification-url: true`, internal and required."""
+    """A webhook trigger without an x-ms-notification-url input.
+
+    What it does: flags a webhook trigger (x-ms-trigger with x-ms-notification-content) with no input marked
+    x-ms-notification-url.
+
+    Why it matters: the platform cannot hand the callback URL to the service (unless custom code or a policy
+    does).
+
+    Fix: mark the callback URL body property with `x-ms-notification-url: true`, internal and required.
+    """
 
     severity = W
     message = "webhook trigger {operation} has no x-ms-notification-url input"
@@ -266,7 +316,6 @@ class NotificationContentWithoutWebhook(Rule):
     Fix: delete the path item, or move the content next to the webhook registration operation.
     """
 
-    code = "NotificationContentWithoutWebhook"
     category = "Webhooks"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -299,7 +348,6 @@ class NotificationUrlDuplicated(Rule):
     Fix: keep the mark on the one field the service reads the callback URL from.
     """
 
-    code = "NotificationUrlDuplicated"
     category = "Webhooks"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -326,7 +374,6 @@ class NotificationUrlOnNonTrigger(Rule):
     Fix: add `"x-ms-trigger": "single"` if the operation registers a webhook, or drop the mark.
     """
 
-    code = "NotificationUrlOnNonTrigger"
     category = "Webhooks"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -350,7 +397,6 @@ class WebhookDeleteOperationMissing(Rule):
     registration returned, through the connector. Microsoft's webhook guide requires the swagger
     to define that deletion; without it every saved, changed or deleted flow leaves a live
     subscription behind on the service.
-
     A warning, not an error: the trigger still fires, and Microsoft accepted two sample
     connectors without a delete operation.
 
@@ -358,7 +404,6 @@ class WebhookDeleteOperationMissing(Rule):
     `"x-ms-visibility": "internal"`.
     """
 
-    code = "WebhookDeleteOperationMissing"
     category = "Webhooks"
     origin = "pbxconn"
     severity = Severity.WARNING
@@ -391,7 +436,6 @@ class WebhookRegistrationLocationMissing(Rule):
     make sure the service (or script.csx) returns it.
     """
 
-    code = "WebhookRegistrationLocationMissing"
     category = "Webhooks"
     origin = "pbxconn"
     severity = Severity.WARNING
