@@ -65,7 +65,12 @@ def build_ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
     """The sites of `ref_sites`, found once per package for `Index.ref_sites`."""
     if refs_clean(ctx):  # the usual case: no walk of the document for the places of its $refs
         return []
-    out = [(holder["$ref"], spelled(link), holder) for holder, link in ctx.index.ref_holders]
+    out = []
+    for holder, link in ctx.index.ref_holders:
+        ref, ptr = holder["$ref"], spelled(link)
+        if ptr and ptr[-1] == "properties" and isinstance(ref, dict):
+            continue  # a `properties` map with a property named "$ref": a property, not a reference
+        out.append((ref, ptr, holder))
     out.sort(key=lambda s: tuple(str(x) for x in s[1]))
     return out
 
@@ -97,7 +102,7 @@ class AdditionalPropertyNotAllowedAdjacentToRef(_PropRule):
     def check(self, node, ctx):
         for ref, ptr, holder in ref_sites(ctx):
             extra = sorted(k for k in holder if k != "$ref")
-            if extra and not in_extension(ptr) and not (len(ptr) >= 2 and ptr[-2] == "properties" and ptr[-1] == "$ref"):
+            if extra and not in_extension(ptr):
                 yield Violation({"keys": ", ".join(extra)}, ptr)
 
 
