@@ -168,21 +168,28 @@ def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tup
     if not wanted or attribute is None:
         return {needs: list(nodes) for needs in wanted}
     get = attrgetter(attribute)
-    out: dict[tuple[str, ...], list[Any]] = {needs: [] for needs in wanted}
-    lists = [(frozenset(needs), out[needs]) for needs in wanted]
     every = frozenset().union(*wanted)
-    for node in nodes:
+    common = every.intersection  # the wanted keys of one object, found at C speed
+    # One pass: node positions by wanted key (most objects hold none or one or two of them).
+    by_key: dict[str, list[int]] = {key: [] for key in every}
+    always: list[int] = []
+    for i, node in enumerate(nodes):
         obj = get(node)
         if type(obj) is not dict:
-            for _, chosen in lists:
-                chosen.append(node)
+            always.append(i)
             continue
-        keys = obj.keys()
-        if keys.isdisjoint(every):  # the usual case: a C-level probe of the few wanted keys
-            continue
-        for needs, chosen in lists:
-            if not keys.isdisjoint(needs):
-                chosen.append(node)
+        for key in common(obj):
+            by_key[key].append(i)
+    out: dict[tuple[str, ...], list[Any]] = {}
+    for needs in wanted:
+        groups = [by_key[key] for key in needs if by_key[key]]
+        if always:
+            groups.append(always)
+        if len(groups) == 1:
+            positions: Iterable[int] = groups[0]
+        else:
+            positions = sorted(set().union(*groups))
+        out[needs] = [nodes[i] for i in positions]
     return out
 
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pbxconn.core.errors import InputError
 from pbxconn.core.findings import Severity
@@ -161,3 +163,31 @@ def test_folder_without_swagger_but_with_properties_reports_missing_file(tmp_pat
     found = validate_paths([tmp_path], Config(select=("MissingFile",))).findings
     assert [(f.code, f.severity, f.file) for f in found] == [
         ("MissingFile", Severity.ERROR, str(tmp_path / "apiDefinition.swagger.json"))]
+
+
+_KEYS = ("type", "enum", "default", "items", "x-ms-summary")
+
+
+class _Needs(Rule):
+    """Test rule: declares which keys it needs (set per instance below)."""
+
+    code, category, severity, subject, message = "Needs", "Operations", Severity.INFO, "holder", ""
+
+
+@given(objects=st.lists(st.one_of(st.dictionaries(st.sampled_from(_KEYS + ("other",)), st.none(), max_size=4),
+                                  st.none(), st.integers()), max_size=30),
+       needs=st.lists(st.lists(st.sampled_from(_KEYS), min_size=1, max_size=3, unique=True), max_size=5))
+def test_nodes_are_narrowed_to_those_holding_a_needed_key_in_order(objects, needs):
+    from pbxconn.validate.engine import _narrowed
+    from pbxconn.validate.index import Holder
+
+    nodes = [Holder(obj, (str(i),)) for i, obj in enumerate(objects)]
+    rules = []
+    for keys in needs:
+        rule = _Needs()
+        rule.needs = tuple(keys)
+        rules.append(rule)
+    got = _narrowed("holder", nodes, rules)
+    for rule in rules:  # a node is handed over when its object is not a dict or holds a needed key
+        expected = [n for n in nodes if type(n.obj) is not dict or any(k in n.obj for k in rule.needs)]
+        assert got[rule.needs] == expected
