@@ -157,12 +157,16 @@ def _validate_package(pkg: Package, config: Config | None,
     return sort_findings(findings)
 
 
-_OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "schema": "schema", "holder": "obj"}
+# What `needs` is tested against, per subject: the node's object (its keys), or for an extension
+# site the extension's name.
+_OBJECT_OF = {"operation": "op", "parameter": "param", "response": "response", "schema": "schema", "holder": "obj",
+              "extension": "key"}
 
 
 def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tuple[str, ...], list[Any]]:
-    """For each `needs` of the rules: the nodes (in order) whose object holds one of those keys,
-    or is not a dict at all (such nodes are always checked)."""
+    """For each `needs` of the rules: the nodes (in order) whose object holds one of those keys
+    (or, for an extension site, whose name is one of them), and those whose object is not a
+    dict at all (always checked)."""
     wanted = {rule.needs for rule in rules if rule.needs}
     attribute = _OBJECT_OF.get(subject)
     if not wanted or attribute is None:
@@ -175,11 +179,15 @@ def _narrowed(subject: str, nodes: Sequence[Any], rules: list[Rule]) -> dict[tup
     always: list[int] = []
     for i, node in enumerate(nodes):
         obj = get(node)
-        if type(obj) is not dict:
+        kind = type(obj)
+        if kind is dict:
+            for key in common(obj):
+                by_key[key].append(i)
+        elif kind is str:  # an extension site's name
+            if obj in every:
+                by_key[obj].append(i)
+        else:
             always.append(i)
-            continue
-        for key in common(obj):
-            by_key[key].append(i)
     out: dict[tuple[str, ...], list[Any]] = {}
     for needs in wanted:
         groups = [by_key[key] for key in needs if by_key[key]]

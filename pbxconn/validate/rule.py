@@ -126,9 +126,10 @@ class Rule:
     message: ClassVar[str]                 # str.format template over Violation.args
     subject: ClassVar[Subject]
     certification: ClassVar[bool] = False  # part of the certification set (--no-certification)
-    # For node subjects (operation, parameter, response, schema, holder): the rule finds nothing in a
-    # node whose object (op, param, response, schema) is a dict holding none of these keys, so
-    # the engine hands it only the nodes that hold one. Empty: every node.
+    # For node subjects (operation, parameter, response, schema, holder, extension): the rule finds
+    # nothing in a node whose object (op, param, response, schema, holder obj) is a dict holding
+    # none of these keys, or in an extension site whose name is none of them, so the engine hands
+    # it only the other nodes. Empty: every node.
     needs: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -202,6 +202,7 @@ class ExtensionNotSupported(Rule):
     severity = Severity.INFO
     message = "{name!r} is an AutoRest extension that Power Platform ignores{hint}"
     subject = "extension"
+    needs = tuple(AUTOREST_EXTENSIONS)
 
     def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per AutoRest extension key."""
@@ -236,6 +237,7 @@ class ExtensionMisplaced(Rule):
     severity = Severity.WARNING
     message = "{name!r} has no effect on {kind}; it belongs on {allowed}"
     subject = "extension"
+    needs = tuple(KNOWN_EXTENSIONS)
 
     def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per known extension on the wrong kind of object."""
@@ -268,6 +270,7 @@ class ExtensionValueNotAllowed(Rule):
     severity = Severity.WARNING
     message = "{name} value {value!r} is not allowed; expected {expected}{hint}"
     subject = "extension"
+    needs = (*ALLOWED_VALUES, "x-ms-trigger-metadata")
 
     def check(self, node: "ExtensionSite", ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per extension value outside its allowed set."""
