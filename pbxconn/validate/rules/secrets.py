@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.core.sourcemap import text_position
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import Rule, Violation, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,44 +39,97 @@ class SecretMatch:
     label: str  # what it looks like, for the message
 
 
-# (kind, label, pattern); group "secret" (if any) is the part judged for placeholders.
-_SHAPES: list[tuple[str, str, re.Pattern[str]]] = [
-    ("bearer", "a JSON Web Token",
+# (kind, label, tokens, pattern): every match of `pattern` holds one of `tokens` (literal text);
+# group "secret" (if any) is the part judged for placeholders.
+_SHAPES: list[tuple[str, str, tuple[str, ...], re.Pattern[str]]] = [
+    ("bearer", "a JSON Web Token", ("eyJ",),
      re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})")),
-    ("bearer", "a bearer token",
+    ("bearer", "a bearer token", ("Bearer",),
      re.compile(r"\bBearer\s+(?P<secret>[A-Za-z0-9\-._~+/]{24,}=*)(?![A-Za-z0-9\-._~+/])")),
-    ("private-key", "a private key",
+    ("private-key", "a private key", ("PRIVATE KEY",),
      re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?P<secret>[\sA-Za-z0-9+/=:,-]{40,}?)"
                 r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
-    ("private-key", "a private key",
+    ("private-key", "a private key", ("PRIVATE KEY",),
      re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\\r)?(?:\\n|\s)(?P<secret>[A-Za-z0-9+/=]{40,})")),
-    ("access-key", "an AWS access key id",
+    ("access-key", "an AWS access key id", ("AKIA", "ASIA"),
      re.compile(r"(?<![A-Z0-9])(?P<secret>(?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])")),
-    ("access-key", "a GitHub token",
+    ("access-key", "a GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
      re.compile(r"(?<![A-Za-z0-9_])(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})")),
-    ("access-key", "a Slack token",
+    ("access-key", "a Slack token", ("xox",),
      re.compile(r"(?<![A-Za-z0-9])(?P<secret>xox[abposr]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,})")),
-    ("access-key", "a Google API key",
+    ("access-key", "a Google API key", ("AIza",),
      re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])")),
-    ("access-key", "a Stripe secret key",
+    ("access-key", "a Stripe secret key", ("k_live_",),
      re.compile(r"(?<![A-Za-z0-9_])(?P<secret>[sr]k_live_[0-9A-Za-z]{20,})")),
-    ("access-key", "an OpenAI API key",
+    ("access-key", "an OpenAI API key", ("sk-",),
      re.compile(r"(?<![A-Za-z0-9_-])(?P<secret>sk-(?:proj-)?[A-Za-z0-9_-]{40,})")),
-    ("access-key", "an Azure storage account key",
+    ("access-key", "an Azure storage account key", ("AccountKey=",),
      re.compile(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{80,}={0,2})")),
-    ("access-key", "an Azure shared access signature",
+    ("access-key", "an Azure shared access signature", ("sig=",),
      re.compile(r"[?&]sig=(?P<secret>[A-Za-z0-9%+/]{40,}={0,2}(?:%3D){0,2})")),
 ]
 
-# Cheap pre-check: every shape above contains one of these tokens; most files contain none:
-# eyJ|Bearer|PRIVATE KEY|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|k_live_|sk-|AccountKey=|sig=
-# Each alternative starts with a literal, the token's rarest character in connector files,
-# and checks the rest around it: the regex engine then only stops at those characters and
-# rejects a branch on its first one.
-_QUICK_SOURCE = (r"J(?<=eyJ)|B(?=earer)|Y(?<=PRIVATE KEY)|K(?=IA)(?<=AK)|S(?=IA)(?<=AS)|_(?<=gh[pousr]_)"
-                 r"|_(?<=github_)(?=pat_)|x(?=ox)|z(?<=AIz)(?=a)|k(?=_live_)|k(?=-)(?<=sk)|=(?<=AccountKey=)"
-                 r"|=(?<=sig=)")
-_QUICK = re.compile(_QUICK_SOURCE)
+# The pre-scan: most files hold no token at all. Each token is found through one of its
+# characters, its anchor, chosen rare in connector files: (anchor, tail, tokens, jump), the anchor
+# standing `tail` characters before the end of each token. Where `jump`, the anchor is rare
+# enough (a few dozen per file) for str.find to jump between its occurrences at memchr speed;
+# the common ones are cheaper to pass to one regex search that stops only at the anchor.
+_ANCHORS: tuple[tuple[str, int, tuple[str, ...], bool], ...] = (
+    ("J", 0, ("eyJ",), True),
+    ("Y", 0, ("PRIVATE KEY",), True),
+    ("=", 0, ("AccountKey=", "sig="), True),
+    ("K", 2, ("AKIA",), True),
+    ("z", 1, ("AIza",), True),
+    ("B", 5, ("Bearer",), True),
+    ("A", 3, ("ASIA",), False),
+    ("k", 1, ("sk-",), False),
+    ("_", 0, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "k_live_"), False),
+    ("x", 2, ("xox",), False),
+)
+
+
+def _anchored(anchor: str, tail: int, tokens: tuple[str, ...]) -> str:
+    """Regex source matching each of `tokens` from its anchor on, what comes before the anchor
+    checked by a lookbehind: a search stops only at the anchor (and runs fastest on a token that
+    starts with it: plain text)."""
+    alternatives = []
+    for token in tokens:
+        at = len(token) - 1 - tail
+        head = f"(?<={re.escape(token[:at + 1])})" if at else ""
+        alternatives.append(re.escape(anchor) + head + re.escape(token[at + 1:]))
+    return "|".join(alternatives)
+
+
+_ANCHOR_SEARCH = [(anchor, tail, tokens, None if jump else re.compile(_anchored(anchor, tail, tokens)))
+                  for anchor, tail, tokens, jump in _ANCHORS]
+# Every token, from its anchor on (`_has_token` in one regex; its matches locate the tokens).
+_QUICK = re.compile("|".join(_anchored(anchor, tail, tokens) for anchor, tail, tokens, _ in _ANCHORS))
+# Below about this length one pass of _QUICK costs less than the ten searches of `_has_token`.
+_SHORT_TEXT = 1024
+
+
+def _jumps_to_token(text: str, anchor: str, tail: int, tokens: tuple[str, ...]) -> bool:
+    """Whether one of `tokens` ends `tail` characters after an occurrence of `anchor` in `text`,
+    visiting the occurrences with str.find."""
+    find, ends = text.find, text.endswith
+    at = find(anchor)
+    while at >= 0:
+        # an end past the text is clamped to it: a True then still means a token in `text`
+        if ends(tokens, 0, at + 1 + tail):
+            return True
+        at = find(anchor, at + 1)
+    return False
+
+
+def _has_token(text: str) -> bool:
+    """Whether `text` holds one of the shapes' tokens (as `_QUICK.search(text)` says, sooner on
+    long texts)."""
+    if len(text) < _SHORT_TEXT:
+        return _QUICK.search(text) is not None
+    for anchor, tail, tokens, pattern in _ANCHOR_SEARCH:
+        if _jumps_to_token(text, anchor, tail, tokens) if pattern is None else pattern.search(text):
+            return True
+    return False
 
 
 _PLACEHOLDER = re.compile(
@@ -162,9 +216,11 @@ def find_secrets(text: str) -> list[SecretMatch]:
     """Credential-shaped spans in free text (any file), placeholders excluded, in text order."""
     out: list[SecretMatch] = []
     taken: list[tuple[int, int]] = []
-    if not text or len(text) < 16 or not _QUICK.search(text):
+    if not text or len(text) < 16 or not _has_token(text):
         return out
-    for kind, label, pattern in _SHAPES:
+    for kind, label, tokens, pattern in _SHAPES:
+        if not any(token in text for token in tokens):
+            continue  # no match without one
         for match in pattern.finditer(text):
             secret = match.group("secret")
             if is_placeholder(secret) or (kind == "bearer" and label == "a bearer token" and not looks_like_key(secret)):
@@ -275,10 +331,10 @@ def _tokens_only_in_harmless_strings(text: str) -> bool:
 
 def _shape_hits(role: str, value: Any, text: str | None) -> Iterator[_Hit]:
     # The decoded text, not the raw bytes: the same tokens (all ASCII), scanned twice as fast.
-    if text is not None and (_QUICK.search(text) is None or _tokens_only_in_harmless_strings(text)):
+    if text is not None and (not _has_token(text) or _tokens_only_in_harmless_strings(text)):
         return
     for where, string_ in _strings(value, (), 16):
-        if _QUICK.search(string_):
+        if _has_token(string_):
             for m in find_secrets(string_):
                 yield _Hit(m.kind, m.label, role, where)
 
@@ -330,8 +386,20 @@ def _properties_hits(value: Any) -> Iterator[_Hit]:
 
 # The lookbehind only skips starts inside an identifier, where a match cannot begin once the
 # attempt at the identifier's first letter failed (same matches, a third of the time).
+# The possessive quantifiers (*+) skip backtracking that cannot succeed: the characters given back
+# could never match what follows.
 _SCRIPT_ASSIGN = re.compile(
-    r"(?P<name>(?<![A-Za-z_])[A-Za-z_][\w]*|\"[^\"\n]{1,60}\")\s*(?:=|,|:)\s*\$?@?\"(?P<value>[^\"\n]{16,512})\"")
+    r"(?P<name>(?<![A-Za-z_])[A-Za-z_]\w*+|\"[^\"\n]{1,60}\")\s*+(?:=|,|:)\s*+\$?@?\"(?P<value>[^\"\n]{16,512}+)\"")
+
+
+_PROPERTIES_KEYS = frozenset(("clientSecret", "templateId"))  # what `_properties_hits` looks for
+
+
+def _may_hold(source: Any, keys: frozenset[str]) -> bool:
+    """Whether an object of a parsed file may have one of `keys`: the parser gathers every object
+    key of the file (None when it did not parse it)."""
+    found = getattr(source, "keys", None)
+    return found is None or not keys.isdisjoint(found)
 
 
 def _text_hits(role: str, text: str) -> Iterator[_Hit]:
@@ -348,6 +416,7 @@ def _text_hits(role: str, text: str) -> Iterator[_Hit]:
                     yield hit
 
 
+@Index.fact("secrets")
 def package_secrets(ctx: "Package") -> list[_Hit]:
     """Every credential found in the package's text files, each file scanned once."""
     hits: list[_Hit] = []
@@ -358,11 +427,9 @@ def package_secrets(ctx: "Package") -> list[_Hit]:
         text = getattr(source, "text", None)
         if role in ("swagger", "properties", "settings") and isinstance(value, (dict, list)):
             hits.extend(_shape_hits(role, value, text))
-            if role == "swagger":
-                hits.extend(_swagger_value_hits(ctx))
-            else:
-                hits.extend(_json_value_hits(role, value))
-            if role == "properties":
+            if _may_hold(source, _VALUE_KEY_SET):
+                hits.extend(_swagger_value_hits(ctx) if role == "swagger" else _json_value_hits(role, value))
+            if role == "properties" and _may_hold(source, _PROPERTIES_KEYS):
                 hits.extend(_properties_hits(value))
         elif isinstance(text, str):
             hits.extend(_text_hits(role, text))
