@@ -12,6 +12,8 @@ from typing import Any, Iterator
 
 from pbxconn.core.errors import ToolMissingError
 from pbxconn.core.findings import Severity
+from pbxconn.core.swagger import HTTP_METHODS
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import Rule, Violation, register
 
 _VALIDATOR: Any = None
@@ -129,6 +131,45 @@ def swagger_validator() -> Any:
     return _VALIDATOR
 
 
+_STRICT: Any = None
+
+
+def strict_swagger_validator() -> Any:
+    """The Swagger 2.0 schema with the one rule of the draft-04 meta-schema its schema object
+    lacks (exclusiveMaximum needs maximum, exclusiveMinimum needs minimum), compiled once.
+
+    Every other keyword the Swagger schema object allows is checked with the meta-schema's own
+    sub-schema (or a stricter one), and it forbids the draft-04 keywords it does not list. So in
+    a document this validator accepts, every value it checked as a schema object (or file
+    schema) is a valid draft-04 schema: InvalidSchemaObject need not check those again."""
+    global _STRICT
+    if _STRICT is None:
+        import jsonschema_rs
+
+        schema = json.loads(schema_path().read_text(encoding="utf-8"))
+        schema["definitions"]["schema"]["dependencies"] = {"exclusiveMaximum": ["maximum"],
+                                                           "exclusiveMinimum": ["minimum"]}
+        _STRICT = jsonschema_rs.validator_for(schema)
+    return _STRICT
+
+
+def strictly_valid(ctx: Any) -> bool:
+    """Whether `strict_swagger_validator` accepts the package's swagger. Both Swagger rules ask;
+    the answer is an index fact, so the document is walked once for the two."""
+    return ctx.index.strictly_valid
+
+
+@Index.fact("strictly_valid")
+def _strict_is_valid(ctx: Any) -> bool:
+    """`strict_swagger_validator().is_valid` on the swagger, False when validation itself fails
+    (the rules then take their full, error-reporting path, which meets and reports the failure)."""
+    swagger = ctx.swagger
+    try:
+        return swagger is not None and strict_swagger_validator().is_valid(swagger)
+    except Exception:
+        return False
+
+
 @register
 class SchemaViolation(Rule):
     """The swagger does not follow the Swagger 2.0 schema.
@@ -158,20 +199,26 @@ class SchemaViolation(Rule):
     def check(self, node: Any, ctx: Any) -> Iterator[Violation]:
         if ctx.swagger is None:
             return
-        reported: set[tuple] = set()
-        for error in swagger_validator().iter_errors(ctx.swagger):
-            path = tuple(error.instance_path)
-            if _about_version(error, path):  # SpecificationVersionIncorrect reports it, once
-                continue
-            if path not in reported:  # one finding per node; alternatives explain the same defect
-                reported.add(path)
-                if _no_responses(ctx.swagger, path):
-                    yield Violation({"detail": "responses lists no response"}, path, severity=Severity.WARNING)
-                else:
-                    yield Violation({"detail": _describe(error)}, path)
+        if not strictly_valid(ctx):  # nearly always valid: one walk, no error objects
+            yield from _schema_violations(ctx)
         # jsonschema-rs' bundled draft-04 meta-schema does not require unique `enum` values
         for path in _duplicate_enums(ctx):
             yield Violation({"detail": "enum values are not unique"}, path, severity=Severity.WARNING)
+
+
+def _schema_violations(ctx: Any) -> Iterator[Violation]:
+    """One violation per node the Swagger 2.0 schema rejects (the version field excepted)."""
+    reported: set[tuple] = set()
+    for error in swagger_validator().iter_errors(ctx.swagger):
+        path = tuple(error.instance_path)
+        if _about_version(error, path):  # SpecificationVersionIncorrect reports it, once
+            continue
+        if path not in reported:  # one finding per node; alternatives explain the same defect
+            reported.add(path)
+            if _no_responses(ctx.swagger, path):
+                yield Violation({"detail": "responses lists no response"}, path, severity=Severity.WARNING)
+            else:
+                yield Violation({"detail": _describe(error)}, path)
 
 
 def _no_responses(swagger: Any, path: tuple) -> bool:
@@ -194,13 +241,14 @@ def _about_version(error: Any, path: tuple) -> bool:
 
 def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
     """Paths of `enum` arrays with repeated values in schemas, parameters and their items/headers."""
-    holders: list[tuple[Any, tuple]] = [(s.schema, s.pointer) for s in ctx.schemas
-                                        if type(s.schema) is not dict or "enum" in s.schema]
+    if not _may_hold(ctx, "enum"):
+        return
+    holders: list[tuple[Any, tuple]] = [(s.schema, s.pointer) for s in ctx.schemas if "enum" in s.schema]
     for param in ctx.parameters:
-        holders.append((param.param, param.pointer))
-        items, at = param.param.get("items"), param.pointer + ("items",)
-        while isinstance(items, dict):
-            holders.append((items, at))
+        items, at = param.param, param.pointer
+        while isinstance(items, dict):  # the parameter, then its nested `items`
+            if "enum" in items:
+                holders.append((items, at))
             items, at = items.get("items"), at + ("items",)
     for response in ctx.responses:
         headers = response.response.get("headers")
@@ -211,13 +259,23 @@ def _duplicate_enums(ctx: Any) -> Iterator[tuple]:
         enum = holder.get("enum") if isinstance(holder, dict) else None
         if isinstance(enum, list) and len(enum) > 1 and pointer not in seen:
             seen.add(pointer)
-            if all(type(v) is str for v in enum):  # the usual case: equal strings, equal JSON
-                if len(set(enum)) != len(enum):
-                    yield pointer + ("enum",)
-                continue
-            keys = [json.dumps(v, sort_keys=True) for v in enum]
-            if len(set(keys)) != len(keys):
+            if _has_repeats(enum):
                 yield pointer + ("enum",)
+
+
+def _has_repeats(values: list) -> bool:
+    """Whether two values of a list are equal as JSON."""
+    kind = type(values[0])
+    if kind in (str, int, bool) and all(type(v) is kind for v in values):
+        return len(set(values)) != len(values)  # one JSON type: Python equality is JSON equality
+    keys = [json.dumps(v, sort_keys=True) for v in values]
+    return len(set(keys)) != len(keys)
+
+
+def _may_hold(ctx: Any, key: str) -> bool:
+    """False when no object of the swagger has `key` (the parser gathered every key)."""
+    keys = ctx.index.document_keys
+    return keys is None or key in keys
 
 
 def _describe(error: Any) -> str:
@@ -321,9 +379,12 @@ class InvalidSchemaObject(Rule):
         if ctx.swagger is None:
             return
         meta = draft4_meta_validator()
+        strict = strictly_valid(ctx)  # nearly always: then the Swagger schema checked most of them
         seen: set[tuple] = set()
         tops: list[tuple[dict, tuple]] = []
         for schema, pointer in _top_schemas(ctx):
+            if strict and _checked_as_schema(pointer):  # a valid draft-04 schema or file schema
+                continue
             key = tuple(map(str, pointer))
             if key not in seen:
                 seen.add(key)
@@ -332,17 +393,18 @@ class InvalidSchemaObject(Rule):
                     schema = {k: v for k, v in schema.items() if k != "type"}
                 tops.append((schema, pointer))
         try:  # nearly always all valid: one call over all of them instead of one call each
-            all_valid = bool(tops) and draft4_meta_list_validator().is_valid([schema for schema, _ in tops])
+            all_valid = not tops or draft4_meta_list_validator().is_valid([schema for schema, _ in tops])
         except Exception:  # let the per-schema loop meet (and report) whatever went wrong
             all_valid = False
         for schema, pointer in () if all_valid else tops:
             for error in meta.iter_errors(schema):
                 yield Violation({"detail": _short(error.message)}, pointer + tuple(error.instance_path))
                 break
+        if not _may_hold(ctx, "allOf"):
+            return
         for node in ctx.schemas:
             schema = node.schema
-            required = schema.get("required")
-            if "allOf" in schema and isinstance(required, list):
+            if "allOf" in schema and isinstance(required := schema.get("required"), list):
                 defined = _property_names(ctx, schema, set())
                 missing = sorted(str(r) for r in required if isinstance(r, str) and r not in defined)
                 if missing:
@@ -353,6 +415,31 @@ class InvalidSchemaObject(Rule):
 # The keys of the Swagger 2.0 JSON schema's `fileSchema` (besides x- extensions).
 _FILE_SCHEMA_KEYS = frozenset(("format", "title", "description", "default", "required", "type", "readOnly",
                                "externalDocs", "example"))
+
+
+_METHODS = frozenset(HTTP_METHODS)
+
+
+def _checked_as_schema(pointer: tuple) -> bool:
+    """Whether the Swagger 2.0 schema checks the value at `pointer` as a schema object (or a file
+    schema), which makes it a valid draft-04 schema in a document `strictly_valid` accepts: a
+    definition, or the `schema` of a parameter or response under the root, a path or an
+    operation. (Paths, methods and status codes starting with x- are unchecked extensions.)"""
+    size = len(pointer)
+    if size == 2:
+        return pointer[0] == "definitions"
+    if size < 3 or pointer[-1] != "schema":
+        return False
+    if size == 3:
+        return pointer[0] == "parameters" or pointer[0] == "responses"
+    if pointer[0] != "paths" or not (isinstance(pointer[1], str) and pointer[1].startswith("/")):
+        return False
+    if size == 5:
+        return pointer[2] == "parameters"
+    if size == 6 and pointer[2] in _METHODS:
+        return pointer[3] == "parameters" or (pointer[3] == "responses" and isinstance(pointer[4], str)
+                                              and not pointer[4].startswith("x-"))
+    return False
 
 
 def _response_root(pointer: tuple) -> bool:
