@@ -1,17 +1,17 @@
 """The facts rules share about one package, each built once, in as few passes as possible.
 
-`Package.index` owns one `Index`. Every shared fact is a typed, cached property here, so a
-rule asks `pkg.index.extensions` instead of walking the document itself; the walks that build
-the facts live in this module (the structural walk of the x-ms extensions, the raw walk of
-every object) or next to the rules that define what a fact means (`facts_*` functions named
-in each property, imported on first use).
-"""
+`Package.index` owns one `Index`; every shared fact is a cached property of it, so a rule asks
+`pkg.index.extensions` instead of walking the document itself. The facts about the document's
+shape (keyword holders, keys present, dynamic calls, x-ms extension sites, `$ref` holders) are
+built here, partly from what the parser gathered; facts whose meaning belongs to a group of
+rules (secrets, notification marks, `$ref` sites, operation families, ...) are declared next to
+those rules with `@Index.fact("name")`, so this module imports no rule module."""
 
 from __future__ import annotations
 
 import weakref
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, TypeVar
 
 from pbxconn.core.swagger import HTTP_METHODS
 
@@ -57,6 +57,7 @@ DYNAMIC_KEYS = ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema
 _DYNAMIC_SET = frozenset(DYNAMIC_KEYS)
 _SUB_SCHEMA_KEYS = frozenset(("properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"))
 _X = "xX"
+T = TypeVar("T")
 
 
 class Index:
@@ -169,56 +170,29 @@ class Index:
             return []
         return ref_holders(self.pkg.swagger)
 
-    # --- facts defined next to the rules that use them ------------------------------------------
+    # --- facts declared next to the rules that define them (`Index.fact`) ----------------------
 
-    @cached_property
-    def ref_sites(self) -> list:
-        """(ref, pointer, holder) of every `$ref` when some `$ref` rule can fire (rules/properties.py)."""
-        from pbxconn.validate.rules.properties import build_ref_sites
+    @classmethod
+    def fact(cls, name: str) -> Callable[[Callable[["Package"], T]], Callable[["Package"], T]]:
+        """Declare a shared fact where the rules that define it live: `@Index.fact("invoked")` on
+        `def build(pkg) -> ...` makes `pkg.index.invoked`, built once per package on first use.
+        The index itself then imports no rule module."""
+        def declare(build: Callable[["Package"], T]) -> Callable[["Package"], T]:
+            where = f"{build.__module__}.{build.__qualname__}"
+            known = cls.__dict__.get(name)
+            if known is not None and getattr(known.func, "declared_by", None) != where:  # a reload may redeclare
+                raise ValueError(f"index fact {name!r} is declared twice ({where})")
 
-        return build_ref_sites(self.pkg)
+            def compute(self: "Index") -> T:
+                return build(self.pkg)
 
-    @cached_property
-    def input_schemas(self) -> list:
-        """Every schema under an operation's body parameter, with the chain of parents (rules/properties.py)."""
-        from pbxconn.validate.rules.properties import build_input_schemas
-
-        return build_input_schemas(self.pkg)
-
-    @cached_property
-    def invoked(self) -> list:
-        """Dynamic calls that name the output of the operation they invoke (rules/dynamic_values.py)."""
-        from pbxconn.validate.rules.dynamic_values import build_invoked
-
-        return build_invoked(self.pkg)
-
-    @cached_property
-    def families(self) -> dict:
-        """Operations grouped by x-ms-api-annotation family (rules/revisions.py)."""
-        from pbxconn.validate.rules.revisions import build_families
-
-        return build_families(self.pkg)
-
-    @cached_property
-    def notification_marks(self) -> list:
-        """Places marked x-ms-notification-url and whether each is allowed there (rules/webhooks.py)."""
-        from pbxconn.validate.rules.webhooks import build_notification_marks
-
-        return build_notification_marks(self.pkg)
-
-    @cached_property
-    def secrets(self) -> list:
-        """Credentials found in any file of the package (rules/secrets.py)."""
-        from pbxconn.validate.rules.secrets import package_secrets
-
-        return package_secrets(self.pkg)
-
-    @cached_property
-    def api_properties_issues(self) -> list:
-        """Shape problems of apiProperties.json (rules/api_properties.py)."""
-        from pbxconn.validate.rules.api_properties import build_issues
-
-        return build_issues(self.pkg)
+            compute.__doc__ = build.__doc__
+            compute.declared_by = where  # type: ignore[attr-defined]
+            prop = cached_property(compute)
+            prop.__set_name__(cls, name)
+            setattr(cls, name, prop)
+            return build
+        return declare
 
 
 def spelled(link: Any) -> tuple:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from pbxconn.core.findings import Severity
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import Rule, Violation, register
 from pbxconn.validate.rules._api_properties_shape import API_PROPERTIES, CAPABILITIES
 from pbxconn.validate.rules._shape import CONTAINERS, Issue, suggest, walk
@@ -22,6 +23,7 @@ def shape_issues(ctx: "Package") -> list[Issue]:
     return ctx.index.api_properties_issues
 
 
+@Index.fact("api_properties_issues")
 def build_issues(ctx: "Package") -> list[Issue]:
     """Every difference between apiProperties.json and its shape, for `Index.api_properties_issues`."""
     document = ctx.properties

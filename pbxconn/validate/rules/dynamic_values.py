@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.validate.rule import OperationNode, Violation, not_implemented, register
-from pbxconn.validate.index import DYNAMIC_KEYS
+from pbxconn.validate.index import DYNAMIC_KEYS, Index
 from pbxconn.validate.rules._helpers import (
     MicrosoftRule, as_dict, body_parameter, call_parameters, caller_parameter, dynamic_calls,
     dynamic_targets, fits_type, resolve, target_parameter,
@@ -236,6 +236,7 @@ _PRODUCE_PATHS = {
 }
 
 
+@Index.fact("invoked")
 def build_invoked(ctx: Any) -> list[tuple[str, tuple, str, str]]:
     """Problems of dynamic calls against the target's response (for `Index.invoked`)."""
     return list(_invoked(ctx))

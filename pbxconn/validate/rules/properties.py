@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
-from pbxconn.validate.index import spelled
+from pbxconn.validate.index import Index, spelled
 from pbxconn.validate.rule import Violation, not_implemented, register
 from pbxconn.validate.rules._helpers import (
     HTTP_METHODS, MicrosoftRule, _HolderRule, as_dict, as_list, doc, dynamic_calls, fits_type, has_key,
@@ -61,6 +61,7 @@ def ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
     return ctx.index.ref_sites
 
 
+@Index.fact("ref_sites")
 def build_ref_sites(ctx: Any) -> list[tuple[Any, tuple, Mapping]]:
     """The sites of `ref_sites`, found once per package for `Index.ref_sites`."""
     if refs_clean(ctx):  # the usual case: no walk of the document for the places of its $refs
@@ -520,6 +521,7 @@ def input_schemas(ctx: Any) -> Iterator[tuple[Any, Mapping, tuple, tuple]]:
     return iter(ctx.index.input_schemas)
 
 
+@Index.fact("input_schemas")
 def build_input_schemas(ctx: Any) -> list[tuple[Any, Mapping, tuple, tuple]]:
     """Every body-parameter schema with its operation and chain, for `Index.input_schemas`."""
     out = []

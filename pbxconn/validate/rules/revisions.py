@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from pbxconn.core.findings import Severity
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import OperationNode, Violation, register
 from pbxconn.validate.rules._helpers import MicrosoftRule, _OpRule, as_dict, doc, op_label, operations
 
@@ -84,6 +85,7 @@ def _families(ctx: Any) -> dict[str, list[tuple[OperationNode, Mapping]]]:
     return ctx.index.families
 
 
+@Index.fact("families")
 def build_families(ctx: Any) -> dict[str, list[tuple[OperationNode, Mapping]]]:
     """Operations grouped by x-ms-api-annotation.family, for `Index.families`."""
     out: dict[str, list] = {}

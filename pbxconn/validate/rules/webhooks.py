@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from pbxconn.core.findings import Severity
 from pbxconn.core.swagger import HTTP_METHODS
+from pbxconn.validate.index import Index
 from pbxconn.validate.rule import OperationNode, Rule, Violation, register
 from pbxconn.validate.rules._helpers import (
     MicrosoftRule, _OpRule, as_dict, as_list, has_key, has_notification_url, is_trigger, is_webhook, op_label,
@@ -29,6 +30,7 @@ def marks(ctx: Any) -> list[tuple[str, Any, Mapping, tuple, tuple, Mapping | Non
     return ctx.index.notification_marks
 
 
+@Index.fact("notification_marks")
 def build_notification_marks(ctx: Any) -> list[tuple[str, Any, Mapping, tuple, tuple, Mapping | None]]:
     """The marks of `marks`, found once per package for `Index.notification_marks`."""
     out: list = []
