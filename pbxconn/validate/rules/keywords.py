@@ -31,9 +31,10 @@ def unknown_format(holder: Mapping) -> str | None:
 
 @register
 class UnrecognizedTypeFormat(MicrosoftRule):
-    """A `type`/`format` pair the platform does not know (such as string/guid).
+    """A parameter's `type`/`format` pair the platform does not know (such as string/guid).
 
-    What it does: flags a `type`/`format` pair the platform does not know (e.g. string/guid).
+    What it does: flags a non-body parameter's `type`/`format` pair the platform does not know (e.g.
+    string/guid); schema properties are not checked (Microsoft's code is about parameters).
 
     Why it matters: the format is ignored, so no date picker, validation or conversion happens.
 
