@@ -34,7 +34,7 @@ class UnrecognizedTypeFormat(MicrosoftRule):
     """A parameter's `type`/`format` pair the platform does not know (such as string/guid).
 
     What it does: flags a non-body parameter's `type`/`format` pair the platform does not know (e.g.
-    string/guid); schema properties are not checked (Microsoft's code is about parameters).
+    string/guid); formats inside schemas are not checked by this rule.
 
     Why it matters: the format is ignored, so no date picker, validation or conversion happens.
 
