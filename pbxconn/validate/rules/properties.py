@@ -721,7 +721,7 @@ class RequiredPropertyMissing(_PropRule):
 
     severity = E
     certification = True
-    message = "the {name!r} property is required"
+    message = "the {name!r} property is required{of}"
 
     def check(self, node, ctx):
         root = doc(ctx)
@@ -731,9 +731,9 @@ class RequiredPropertyMissing(_PropRule):
         if isinstance(info, dict):
             for key in ("description", "contact"):
                 if key not in info:
-                    yield Violation({"name": key}, ("info",))
+                    yield Violation({"name": key, "of": ""}, ("info",))
         if "x-ms-connector-metadata" not in root:
-            yield Violation({"name": "x-ms-connector-metadata"}, ())
+            yield Violation({"name": "x-ms-connector-metadata", "of": ""}, ())
         seen: set = set()
         for op in operations(ctx):
             for p in op.parameters:
@@ -742,8 +742,8 @@ class RequiredPropertyMissing(_PropRule):
                     continue
                 seen.add(p.pointer)
                 for key in ("x-ms-summary", "description"):
-                    if key not in param:
-                        yield Violation({"name": key}, p.pointer,
+                    if key not in param:  # the parameter's name: which one, not where it is
+                        yield Violation({"name": key, "of": f" on parameter {param.get('name')!r}"}, p.pointer,
                                         severity=W)
 
 
