@@ -25,7 +25,6 @@ def test_rules_doc_is_up_to_date(repo: Path) -> None:
             f"regenerate it with: {REGENERATE}")
 
 
-
 SECTIONS = ("What it does:", "Why it matters:", "Fix:")
 
 

@@ -255,7 +255,6 @@ def test_upstream_tele2(shared: Path) -> None:
         assert code not in by_code
 
 
-
 def _nested_schema(depth: int) -> tuple[dict, tuple]:
     """A definition whose properties nest `depth` levels, with an extension and a $ref at the bottom."""
     bottom: dict = {"x-ms-summary": "deep", "$ref": "#/definitions/Missing", "type": "string"}

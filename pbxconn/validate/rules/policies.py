@@ -497,7 +497,8 @@ class PollingTriggerNotBatchGet(Rule):
         trigger = node.op.get("x-ms-trigger")
         if node.method == "get" and trigger == "batch":
             return
-        actual = f"{node.method.upper()} with x-ms-trigger {trigger!r}" if trigger else f"{node.method.upper()} without x-ms-trigger"
+        method = node.method.upper()
+        actual = f"{method} with x-ms-trigger {trigger!r}" if trigger else f"{method} without x-ms-trigger"
         yield Violation(args={"operation_id": op_id, "actual": actual}, pointer=node.pointer)
 
 
