@@ -1,6 +1,6 @@
 """What the rule modules share: JSON type tests, the schema walker, short readers of the package
 index (operations by id, dynamic-extension calls, keys present), and the rule bases
-`MicrosoftRule`, `_OpRule` and `_HolderRule`.
+`MicrosoftRule`, `_OpRule`, `_HolderRule` and `_PropRule`.
 
 Not a rule module: the loader skips the modules whose name starts with `_`.
 """
@@ -297,6 +297,11 @@ class _HolderRule(MicrosoftRule):
         ptr = node.pointer
         for args, sub in self.test(obj, ctx):
             yield Violation(args, ptr + sub)
+
+
+class _PropRule(MicrosoftRule):
+    category = "Properties"
+    subject = "package"
 
 
 def _duplicates(values: list) -> list:

@@ -1,5 +1,6 @@
-"""Microsoft's Swagger Validator rules, table "Operations", about the keywords of schemas and non-body
-parameters (`enum`, `required`, `x-ms-enum-values`, `format`) and the unique-item lists of the document."""
+"""Microsoft's Swagger Validator rules (tables "Operations" and "Properties") about the keywords of
+schemas and non-body parameters (`enum`, `required`, `default`, `multipleOf`, `x-ms-enum-values`,
+`format`) and the unique-item lists of the document."""
 
 from __future__ import annotations
 
@@ -188,3 +189,90 @@ class InvalidEnumValuesExtensionValue(_HolderRule):
         for i, item in enumerate(_enum_values(obj)):
             if isinstance(item, dict) and "value" in item and item["value"] not in enum:
                 yield {"value": item["value"]}, ("x-ms-enum-values", i, "value")
+
+
+@register
+class DefaultValueMustMatchType(_HolderRule):
+    """A `default` whose JSON type differs from the declared `type`.
+
+    What it does: flags a `default` whose JSON type differs from the declared `type`.
+
+    Why it matters: the platform sends or shows a value the service does not accept.
+
+    Fix: write the default with the declared type.
+    """
+
+    needs = ("default",)
+    category = "Properties"
+    severity = W
+    message = "default {value!r} is not of type {type}"
+
+    def test(self, obj, ctx):
+        typ = obj.get("type")
+        if "default" in obj and isinstance(typ, str) and obj["default"] is not None and not fits_type(obj["default"], typ):
+            yield {"value": obj["default"], "type": typ}, ("default",)
+
+
+@register
+class EnumMustContainAtLeastOneElement(_HolderRule):
+    """An empty `enum: []`.
+
+    What it does: flags `enum: []`.
+
+    Why it matters: no value can ever be valid.
+
+    Fix: list the allowed values or remove `enum`.
+    """
+
+    needs = ("enum",)
+    category = "Properties"
+    severity = W
+    message = "enum is empty"
+
+    def test(self, obj, ctx):
+        if obj.get("enum") == []:
+            yield {}, ("enum",)
+
+
+@register
+class MissingEnumValuesDisplayName(_HolderRule):
+    """An x-ms-enum-values item without `displayName`.
+
+    What it does: flags an x-ms-enum-values item without `displayName`.
+
+    Why it matters: the dropdown has nothing to show for the value.
+
+    Fix: add a displayName.
+    """
+
+    needs = ("x-ms-enum-values",)
+    category = "Properties"
+    severity = W
+    message = "x-ms-enum-values item {index} has no displayName"
+
+    def test(self, obj, ctx):
+        for i, item in enumerate(as_list(obj.get("x-ms-enum-values"))):
+            if isinstance(item, dict) and not item.get("displayName"):
+                yield {"index": i}, ("x-ms-enum-values", i)
+
+
+@register
+class MultipleOfMustBeGreaterThanZero(_HolderRule):
+    """A `multipleOf` that is zero or negative.
+
+    What it does: flags `multipleOf` that is zero or negative.
+
+    Why it matters: no number satisfies it, so every input fails validation.
+
+    Fix: use a positive number.
+    """
+
+    needs = ("multipleOf",)
+    category = "Properties"
+    severity = W
+    message = "multipleOf {value!r} must be greater than 0"
+
+    def test(self, obj, ctx):
+        value = obj.get("multipleOf")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            yield {"value": value}, ("multipleOf",)

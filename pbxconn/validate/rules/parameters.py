@@ -71,7 +71,7 @@ class ParameterListContainsFormDataAndBody(MicrosoftRule):
 
 def parameter_refs(ctx: Any) -> Iterator[tuple[Any, tuple]]:
     """Every `$ref` written in a parameters list: (ref value, pointer of the $ref)."""
-    from pbxconn.validate.rules.properties import parameter_list_refs
+    from pbxconn.validate.rules.refs import parameter_list_refs
     return parameter_list_refs(ctx)
 
 

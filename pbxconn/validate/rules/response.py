@@ -11,7 +11,7 @@ from pbxconn.validate.rules._helpers import (
     MicrosoftRule, as_dict, as_list, doc, effective, is_webhook, op_label, operations, resolve,
 )
 from pbxconn.validate.rules.parameters import ref_kind, ref_target_exists
-from pbxconn.validate.rules.properties import in_extension, ref_sites
+from pbxconn.validate.rules.refs import in_extension, ref_sites
 
 E, W = Severity.ERROR, Severity.WARNING
 _STATUS = re.compile(r"^[1-5][0-9][0-9]$")
@@ -480,7 +480,7 @@ class SchemeNotSupported(_RespRule):
     message = "scheme {value!r} is not supported"
 
     def check(self, node, ctx):
-        from pbxconn.validate.rules.properties import schemes
+        from pbxconn.validate.rules.document import schemes
         for value, ptr in schemes(ctx):
             if value in ("ws", "wss"):
                 yield Violation({"value": value}, ptr)
