@@ -229,11 +229,16 @@ def _internal(pkg: Package, what: str, exc: Exception | str, pointer: str) -> Fi
 
 def validate_target(target: Path, config: Config) -> tuple[list[Finding], int]:
     """Load and validate one package folder or swagger file; (findings, number of files read)."""
+    return _validate_loaded(lambda: Package.load(target), config)
+
+
+def _validate_loaded(load: Callable[[], Package], config: Config) -> tuple[list[Finding], int]:
+    """Findings (per-file-ignores applied) and file count of the package `load` makes."""
     # One pause of the collector around load, checks and the package's end: resumed while the
     # package is alive, the collector would traverse all of its objects once more.
     pause_gc()
     try:
-        pkg = Package.load(target)
+        pkg = load()
         findings = apply_file_ignores(validate_package(pkg, config), config)
         count = len(pkg.files)
         del pkg
@@ -252,14 +257,7 @@ def _validate_one(target: Path, config: Config, cache: "Cache | None" = None) ->
 
 def _validate_cached(lookup: "Lookup", config: Config, cache: "Cache") -> tuple[list[Finding], int]:
     """Validate the bytes a lookup read and keep the findings under its entry."""
-    pause_gc()  # as in validate_target: the collector comes back once the package is gone
-    try:
-        pkg = lookup.snapshot.package()
-        findings = apply_file_ignores(validate_package(pkg, config, active_rules(config)), config)
-        count = len(pkg.files)
-        del pkg
-    finally:
-        resume_gc()
+    findings, count = _validate_loaded(lookup.snapshot.package, config)
     cache.store(lookup, findings, count)
     return findings, count
 

@@ -66,7 +66,6 @@ class Index:
     def __init__(self, pkg: "Package") -> None:
         # a proxy: the package owns its index, and a cycle would leave both to the cyclic collector
         self.pkg: "Package" = weakref.proxy(pkg)
-        self._notification_url: dict[tuple, bool] = {}
 
     # --- from the parsed nodes (operations, parameters, schemas of the Package) ----------------
 
@@ -126,16 +125,6 @@ class Index:
                 add(s.schema, s.pointer, s.operation)
         out.sort(key=lambda c: tuple(str(x) for x in c.pointer))
         return out
-
-    def has_notification_url(self, node: "OperationNode", walk: Callable[[], bool]) -> bool:
-        """Whether an operation has an input marked x-ms-notification-url; `walk` decides it for
-        one operation the first time it is asked."""
-        if "x-ms-notification-url" not in self.keys:
-            return False
-        known = self._notification_url.get(node.pointer)
-        if known is None:
-            known = self._notification_url[node.pointer] = walk()
-        return known
 
     # --- from the raw swagger (two walks: structural objects, and every object) ----------------
 

@@ -103,7 +103,7 @@ class SchemaNode:
 
 @dataclass(slots=True, eq=False)  # read-only by convention (not frozen: built by the thousand)
 class PolicyNode:
-    """`properties.policyTemplateInstances[index]` of apiProperties.json."""
+    """`properties.policyTemplateInstances[index]` of apiProperties.json (only entries that are objects)."""
 
     policy: Mapping[str, Any]
     index: int

@@ -125,7 +125,7 @@ def op_label(node: OperationNode) -> str:
 
 def operations(ctx: Any) -> list[OperationNode]:
     """The package's operations (empty when the package has none)."""
-    return list(getattr(ctx, "operations", None) or ())
+    return ctx.operations
 
 
 def ops_by_id(ctx: Any) -> dict[str, OperationNode]:
@@ -148,17 +148,7 @@ def is_trigger(node: OperationNode) -> bool:
 
 def has_notification_url(ctx: Any, node: OperationNode) -> bool:
     """Whether a parameter or body property of the operation is marked x-ms-notification-url."""
-    def build() -> bool:
-        for p in node.parameters:
-            param = as_dict(p.param)
-            if param.get("x-ms-notification-url") is True:
-                return True
-            if param.get("in") == "body":
-                for sub, _, _ in walk_schema(ctx, param.get("schema"), p.pointer + ("schema",)):
-                    if sub.get("x-ms-notification-url") is True:
-                        return True
-        return False
-    return ctx.index.has_notification_url(node, build)
+    return node.pointer in ctx.index.notification_url_operations
 
 
 def is_webhook(ctx: Any, node: OperationNode) -> bool:

@@ -66,7 +66,7 @@ def policy_parameters(policy: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def polling_parameters(node: PolicyNode) -> Mapping[str, Any] | None:
     """The parameters of a pollingtrigger policy, or None for any other (or malformed) policy."""
-    if not isinstance(node.policy, dict) or template_id(node.policy) != "pollingtrigger":
+    if template_id(node.policy) != "pollingtrigger":
         return None
     return policy_parameters(node.policy)
 
@@ -183,7 +183,7 @@ def walk_schema(schema: Any, steps: tuple[str | int, ...], ctx: "Package") -> tu
 
 def _polling_policies(ctx: "Package") -> Iterator[PolicyNode]:
     for node in ctx.policies or ():
-        if isinstance(node.policy, dict) and template_id(node.policy) == "pollingtrigger":
+        if template_id(node.policy) == "pollingtrigger":
             yield node
 
 
@@ -226,7 +226,7 @@ class PolicyOperationMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per unknown operation name."""
-        if not isinstance(ctx.swagger, dict) or not isinstance(node.policy, dict):
+        if not isinstance(ctx.swagger, dict):
             return
         ops = ctx.operations_by_id or {}
         for i, name in named_operations(node.policy):
@@ -263,8 +263,6 @@ class PolicyTemplateUnknown(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield a violation when the templateId is unknown."""
-        if not isinstance(node.policy, dict):
-            return
         tid = node.policy.get("templateId")
         if not isinstance(tid, str) or tid.lower() not in TEMPLATES:
             yield Violation(args={"template": tid}, pointer=node.pointer + ("templateId",), file="properties")
@@ -291,8 +289,6 @@ class PolicyParameterMissing(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per missing required template parameter."""
-        if not isinstance(node.policy, dict):
-            return
         required = TEMPLATES.get(template_id(node.policy), ())
         params = policy_parameters(node.policy)
         for name in required:

@@ -58,8 +58,6 @@ class PolicyParameterUnknown(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per unknown parameter name."""
-        if not isinstance(node.policy, dict):
-            return
         known = known_parameters(template_id(node.policy))
         if known is None:
             return
@@ -94,8 +92,6 @@ class PolicyParameterValueNotAllowed(Rule):
 
     def check(self, node: PolicyNode, ctx: "Package") -> Iterator[Violation]:
         """Yield one violation per parameter value outside its set."""
-        if not isinstance(node.policy, dict):
-            return
         known = known_parameters(template_id(node.policy)) or {}
         for name, value in policy_parameters(node.policy).items():
             allowed = known.get(name)

@@ -66,6 +66,17 @@ def _body_marks(ctx: Any) -> Iterator[tuple[Any, Mapping, tuple, tuple, Mapping 
             yield op, obj, ptr, chain, body
 
 
+@Index.fact("notification_url_operations")
+def build_notification_url_operations(ctx: Any) -> frozenset[tuple]:
+    """Pointers of the operations with an input marked `x-ms-notification-url: true`: a parameter,
+    a body property, or the body parameter itself (for `has_notification_url`)."""
+    found = {op.pointer for op, *_ in _body_marks(ctx)}
+    if has_key(ctx, MARK):
+        found.update(op.pointer for op in operations(ctx) for p in op.parameters
+                     if as_dict(p.param).get("in") == "body" and as_dict(p.param).get(MARK) is True)
+    return frozenset(found)
+
+
 class _HookRule(MicrosoftRule):
     category = "Webhooks"
     subject = "package"
